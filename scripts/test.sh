@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Set up and run every check: ruff, mypy, Django's checks, migrations, the import
+# contract, then the test suite on SQLite — and again on PostgreSQL when
+# DATABASE_URL points at one. Installs Debian's chromium for the browser tests.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
+
+if ! command -v chromium >/dev/null && [ -z "${PROOFROOM_CHROMIUM:-}" ]; then
+  apt_install chromium
+fi
+
+PG_URL="${DATABASE_URL:-}"
+unset DATABASE_URL GALLERY_DATABASE_URL PROOFROOM_SIDE
+PROOFROOM_DATA="$(mktemp -d -t proofroom-test.XXXXXX)"
+export PROOFROOM_DATA
+trap 'rm -rf "$PROOFROOM_DATA"' EXIT
+V=.venv/bin
+
+step() { echo; echo "==> $*"; }
+step "ruff";              "$V/ruff" check . && "$V/ruff" format --check .
+step "mypy";              "$V/mypy"
+step "manage.py check";   "$V/proofroom" manage check --fail-level WARNING
+step "migrations";        "$V/proofroom" manage makemigrations --check --dry-run
+step "import contracts";  "$V/lint-imports"
+step "tests on SQLite";   "$V/python" -m pytest "$@"
+
+if [ -n "$PG_URL" ]; then
+  step "tests on PostgreSQL ($PG_URL)"
+  DATABASE_URL="$PG_URL" "$V/python" -m pytest "$@"
+fi

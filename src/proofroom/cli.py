@@ -1,0 +1,200 @@
+"""The ``proofroom`` command: demo, serve, migrate, setup, worker, and Django's own commands."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+
+def _fail(message: str, code: int = 2) -> NoReturn:
+    print(f"proofroom: {message}", file=sys.stderr)
+    sys.exit(code)
+
+
+def _setup_django() -> None:
+    """Load settings; a configuration error is one line naming the variable."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proofroom.settings")
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        import django
+
+        django.setup()
+    except ImproperlyConfigured as exc:
+        _fail(f"configuration error: {exc}")
+
+
+def migrate_all(verbosity: int = 0) -> None:
+    """Migrate every database this process uses (each side has its own)."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    for alias in settings.DATABASES:
+        call_command("migrate", database=alias, interactive=False, verbosity=verbosity)
+
+
+def serve(*, host: str, port: int, threads: int, worker: bool, banner: str = "") -> None:
+    """Serve the configured side(s) until Ctrl-C or SIGTERM, then stop cleanly."""
+    from waitress.server import create_server
+
+    from proofroom.core.worker import EmbeddedWorker
+    from proofroom.wsgi import application
+
+    try:
+        server = create_server(
+            application, host=host, port=port, threads=threads, ident="Proofroom"
+        )
+    except OSError as exc:
+        _fail(f"cannot listen on {host}:{port} ({exc.strerror}); is another server running?")
+
+    def _terminate(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _terminate)
+    background = EmbeddedWorker() if worker else None
+    if background:
+        background.start()
+    if banner:
+        print(banner, flush=True)
+    print(f"Serving on http://{host}:{port}/ — press Ctrl-C to stop.", flush=True)
+    try:
+        server.run()
+    finally:
+        server.close()
+        if background:
+            background.stop()
+        print("Stopped.", flush=True)
+
+
+def cmd_demo(args: argparse.Namespace) -> None:
+    from django.conf import settings
+
+    if settings.SIDE != "both":
+        _fail("the demo runs both sides in one process; unset PROOFROOM_SIDE")
+    from proofroom.demo import demo_load
+
+    print("Preparing the databases…", flush=True)
+    migrate_all()
+    login = demo_load(out=sys.stdout)
+    base = f"http://{args.host}:{args.port}"
+    banner = "\n".join(
+        [
+            "",
+            "Proofroom demo is ready.",
+            f"  Desk (studio staff):  {base}/desk/",
+            f"      user name: {login.username}",
+            f"      password:  {login.password}",
+            f"  Gallery (clients):    {base}/",
+            f"  Data folder:          {settings.DATA_DIR}",
+            "",
+        ]
+    )
+    serve(host=args.host, port=args.port, threads=8, worker=True, banner=banner)
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    serve(host=args.host, port=args.port, threads=args.threads, worker=not args.no_worker)
+
+
+def cmd_migrate(args: argparse.Namespace) -> None:
+    migrate_all(verbosity=1)
+
+
+def cmd_setup(args: argparse.Namespace) -> None:
+    from django.conf import settings
+
+    if not settings.RUNS_STUDIO:
+        _fail("setup makes the studio desk; run it with PROOFROOM_SIDE=studio or both")
+    from proofroom.studio.setup import SetupError, desk_setup
+
+    migrate_all()
+    password = os.environ.get("PROOFROOM_OWNER_PASSWORD", "")
+    if args.owner and not password:
+        import getpass
+
+        password = getpass.getpass(f"Password for {args.owner}: ")
+    try:
+        result = desk_setup(
+            studio_name=args.studio,
+            email=args.email,
+            currency=args.currency,
+            time_zone=args.time_zone,
+            owner_username=args.owner,
+            owner_password=password,
+        )
+    except SetupError as exc:
+        _fail(str(exc))
+    print(f"Studio: {result.studio.name}")
+    if result.owner is not None:
+        print(f"Owner login: {result.owner.get_username()}")
+
+
+def cmd_worker(args: argparse.Namespace) -> None:
+    from django.core.management import call_command
+
+    call_command("db_worker", queue_name="*", interval=args.interval)
+
+
+def cmd_manage(argv: Sequence[str]) -> None:
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["proofroom manage", *argv])
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="proofroom",
+        description="Studio management for photographers, with its own online gallery.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    demo = sub.add_parser("demo", help="load a sample studio and serve both sides")
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--port", type=int, default=8000)
+    demo.set_defaults(func=cmd_demo)
+
+    srv = sub.add_parser("serve", help="serve the configured side(s) with a task worker thread")
+    srv.add_argument("--host", default="127.0.0.1")
+    srv.add_argument("--port", type=int, default=8000)
+    srv.add_argument("--threads", type=int, default=8)
+    srv.add_argument(
+        "--no-worker", action="store_true", help="run tasks in `proofroom worker` processes"
+    )
+    srv.set_defaults(func=cmd_serve)
+
+    mig = sub.add_parser("migrate", help="create or update every database this side uses")
+    mig.set_defaults(func=cmd_migrate)
+
+    setup = sub.add_parser("setup", help="create the studio and its owner's desk login")
+    setup.add_argument("--studio", required=True, help="the studio's name")
+    setup.add_argument("--email", default="")
+    setup.add_argument("--currency", default="USD", help="ISO 4217 code, e.g. USD, EUR, GBP")
+    setup.add_argument("--time-zone", default="UTC", help="e.g. Europe/London")
+    setup.add_argument("--owner", default="", help="user name of the owner's desk login")
+    setup.set_defaults(func=cmd_setup)
+
+    work = sub.add_parser("worker", help="run background tasks (one process per core at scale)")
+    work.add_argument("--interval", type=float, default=1.0, help="seconds between polls")
+    work.set_defaults(func=cmd_worker)
+
+    sub.add_parser("manage", help="run a Django management command", add_help=False)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "manage":
+        _setup_django()
+        cmd_manage(argv[1:])
+        return
+    args = build_parser().parse_args(argv)
+    _setup_django()
+    args.func(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Helpers shared by both sides: configuration, sessions, database routing, money."""

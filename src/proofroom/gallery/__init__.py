@@ -1,0 +1,1 @@
+"""The online gallery: what a studio publishes for its clients and what they do there."""

@@ -1,0 +1,243 @@
+"""Proofroom's one settings module, configured by environment variables.
+
+Every variable is listed in the README's "Configuration" section. The
+defaults give the embedded mode: both sides in one process, SQLite files and
+media under ``./var``, a worker thread for background tasks, DEBUG off.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from proofroom.core.config import (
+    ConfigError,
+    database_from_url,
+    derive_gallery_url,
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_str,
+    secret_key,
+    sqlite_options,
+)
+
+SIDE = env_choice("PROOFROOM_SIDE", "both", ("studio", "gallery", "both"))
+RUNS_STUDIO = SIDE in ("studio", "both")
+RUNS_GALLERY = SIDE in ("gallery", "both")
+
+DATA_DIR = Path(env_str("PROOFROOM_DATA", "var")).expanduser().resolve()
+if DATA_DIR.exists() and not DATA_DIR.is_dir():
+    raise ConfigError(f"PROOFROOM_DATA must be a folder ({DATA_DIR} is a file)")
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+SECRET_KEY = secret_key(DATA_DIR)
+DEBUG = env_bool("PROOFROOM_DEBUG", False)
+ALLOWED_HOSTS = env_list("PROOFROOM_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("PROOFROOM_CSRF_TRUSTED_ORIGINS", [])
+if env_bool("PROOFROOM_BEHIND_HTTPS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+PUBLIC_URL = env_str("PROOFROOM_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# --- Databases: one per side, even when both sides run in one process. -----
+_studio_url = env_str("DATABASE_URL", "")
+_gallery_url = env_str("GALLERY_DATABASE_URL", "")
+
+
+def _sqlite(name: str) -> dict[str, object]:
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(DATA_DIR / name),
+        "OPTIONS": sqlite_options(),
+    }
+
+
+if SIDE == "both":
+    STUDIO_DB = "default"
+    GALLERY_DB = "gallery"
+    _studio_db = database_from_url("DATABASE_URL", _studio_url) if _studio_url else None
+    _gallery_db: dict[str, object] | None
+    if _gallery_url:
+        _gallery_db = database_from_url("GALLERY_DATABASE_URL", _gallery_url)
+    elif _studio_url:
+        _gallery_db = database_from_url("DATABASE_URL", derive_gallery_url(_studio_url))
+    else:
+        _gallery_db = None
+    DATABASES = {
+        "default": _studio_db or _sqlite("studio.sqlite3"),
+        "gallery": _gallery_db or _sqlite("gallery.sqlite3"),
+    }
+else:
+    STUDIO_DB = GALLERY_DB = "default"
+    if _gallery_url:
+        raise ConfigError(
+            "GALLERY_DATABASE_URL is only used when PROOFROOM_SIDE=both; "
+            "with one side, set DATABASE_URL"
+        )
+    DATABASES = {
+        "default": database_from_url("DATABASE_URL", _studio_url)
+        if _studio_url
+        else _sqlite(f"{SIDE}.sqlite3")
+    }
+
+DATABASE_ROUTERS = ["proofroom.core.routers.SideRouter"]
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Applications -----------------------------------------------------------
+INSTALLED_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_tasks",
+    "django_tasks_db",
+    "proofroom.core",
+]
+if RUNS_STUDIO:
+    INSTALLED_APPS += [
+        "django.contrib.auth",
+        "django.contrib.sessions",
+        "django.contrib.admin",
+        "proofroom.studio",
+    ]
+if RUNS_GALLERY:
+    INSTALLED_APPS += ["proofroom.gallery"]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "proofroom.core.sessions.SideSessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+]
+if RUNS_STUDIO:
+    MIDDLEWARE += ["django.contrib.auth.middleware.AuthenticationMiddleware"]
+MIDDLEWARE += [
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "proofroom.urls"
+WSGI_APPLICATION = "proofroom.wsgi.application"
+
+_context_processors = [
+    "django.template.context_processors.request",
+    "django.contrib.messages.context_processors.messages",
+]
+if RUNS_STUDIO:
+    _context_processors.insert(1, "django.contrib.auth.context_processors.auth")
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"context_processors": _context_processors},
+    }
+]
+
+# --- Sessions: each side keeps its own, in its own database. ----------------
+# The desk's staff sessions live in the studio database (django.contrib.sessions);
+# the gallery's visitors in the gallery database. Cookie names differ so both
+# sides can share one host name in the embedded mode.
+SESSION_SIDES = []
+if RUNS_STUDIO:
+    SESSION_SIDES.append(("/desk/", "django.contrib.sessions.backends.db", "proofroom_desk"))
+if RUNS_GALLERY:
+    SESSION_SIDES.append(("/", "proofroom.gallery.visits", "proofroom_gallery"))
+# Django's own tools (the test client's login, the admin) use the first side's.
+_, SESSION_ENGINE, SESSION_COOKIE_NAME = SESSION_SIDES[0]
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
+
+# --- Auth (desk staff) --------------------------------------------------------
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "studio:login"
+LOGIN_REDIRECT_URL = "studio:home"
+LOGOUT_REDIRECT_URL = "studio:login"
+
+# --- Internationalisation ------------------------------------------------------
+LANGUAGE_CODE = "en"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+# --- Files ----------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+MEDIA_ROOT = Path(env_str("PROOFROOM_MEDIA_ROOT", str(DATA_DIR / "media"))).resolve()
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if not DEBUG
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+# Without collectstatic (embedded mode, tests) whitenoise serves from the apps.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+if not (STATIC_ROOT / "staticfiles.json").exists():
+    STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# --- Background tasks -------------------------------------------------------------
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[env_choice("PROOFROOM_TASKS", "database", ("database", "immediate"))]
+    }
+}
+
+# --- Email ---------------------------------------------------------------------------
+EMAIL_HOST = env_str("PROOFROOM_EMAIL_HOST", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = env_int("PROOFROOM_EMAIL_PORT", 587, minimum=1, maximum=65535)
+    EMAIL_HOST_USER = env_str("PROOFROOM_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = env_str("PROOFROOM_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("PROOFROOM_EMAIL_TLS", EMAIL_PORT == 587)
+    EMAIL_USE_SSL = env_bool("PROOFROOM_EMAIL_SSL", EMAIL_PORT == 465)
+    EMAIL_TIMEOUT = 20
+else:
+    # Embedded mode: mail is written as files an operator can open.
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(DATA_DIR / "outbox")
+DEFAULT_FROM_EMAIL = env_str("PROOFROOM_EMAIL_FROM", "Proofroom <proofroom@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Logging -----------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {
+        "handlers": ["console"],
+        "level": env_choice(
+            "PROOFROOM_LOG_LEVEL", "info", ("debug", "info", "warning", "error")
+        ).upper(),
+    },
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+SILENCED_SYSTEM_CHECKS: list[str] = []

@@ -1,0 +1,1 @@
+"""The studio desk: the business records a photography studio runs on."""

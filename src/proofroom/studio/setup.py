@@ -1,0 +1,79 @@
+"""First set-up of a desk: the studio record, its security groups and the owner's login."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Group, User
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from proofroom.studio.studios import Studio, studio_setup
+
+OWNER_GROUP = "Owner"
+ASSISTANT_GROUP = "Assistant"
+
+
+class SetupError(Exception):
+    """Set-up cannot go on; the message says what to fix."""
+
+
+@dataclass(frozen=True)
+class SetupResult:
+    studio: Studio
+    owner: User | None
+
+
+def security_groups_ensure() -> None:
+    """The default security groups; studios adjust their permissions in maintenance."""
+    for name in (OWNER_GROUP, ASSISTANT_GROUP):
+        Group.objects.get_or_create(name=name)
+
+
+@transaction.atomic
+def staff_user_create(
+    *, username: str, password: str, group: str, first_name: str = "", email: str = ""
+) -> User:
+    if User.objects.filter(username__iexact=username).exists():
+        raise SetupError(f"a desk login named {username!r} already exists")
+    user = User(
+        username=username,
+        first_name=first_name,
+        email=email,
+        is_staff=True,
+        is_superuser=group == OWNER_GROUP,
+    )
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise SetupError("password refused: " + " ".join(exc.messages)) from None
+    user.set_password(password)
+    user.save()
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@transaction.atomic
+def desk_setup(
+    *,
+    studio_name: str,
+    email: str = "",
+    currency: str = "USD",
+    time_zone: str = "UTC",
+    owner_username: str = "",
+    owner_password: str = "",
+) -> SetupResult:
+    try:
+        studio = studio_setup(name=studio_name, email=email, currency=currency, time_zone=time_zone)
+    except ValidationError as exc:
+        raise SetupError(
+            "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items())
+        ) from None
+    security_groups_ensure()
+    owner = None
+    if owner_username:
+        owner = staff_user_create(
+            username=owner_username, password=owner_password, group=OWNER_GROUP, email=email
+        )
+    return SetupResult(studio=studio, owner=owner)

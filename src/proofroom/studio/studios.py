@@ -1,0 +1,56 @@
+"""The studio itself: its name, contact details and preferences (one per installation)."""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not a time zone name such as Europe/London.")
+
+
+def validate_currency(value: str) -> None:
+    if len(value) != 3 or not value.isalpha() or not value.isupper():
+        raise ValidationError("Use a three-letter ISO 4217 code such as USD, EUR or GBP.")
+
+
+class Studio(models.Model):
+    """The photography studio this desk belongs to. The desk serves one studio."""
+
+    name = models.CharField(max_length=120)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    website = models.URLField(blank=True)
+    address = models.TextField(blank=True)
+    currency = models.CharField(max_length=3, default="USD", validators=[validate_currency])
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def studio_get() -> Studio | None:
+    """The desk's studio, or None before set-up."""
+    return Studio.objects.order_by("pk").first()
+
+
+@transaction.atomic
+def studio_setup(
+    *, name: str, email: str = "", currency: str = "USD", time_zone: str = "UTC"
+) -> Studio:
+    """Create the studio on first set-up; later calls return the one that exists."""
+    existing = studio_get()
+    if existing is not None:
+        return existing
+    studio = Studio(name=name, email=email, currency=currency, time_zone=time_zone)
+    studio.full_clean()
+    studio.save()
+    return studio

@@ -1,0 +1,22 @@
+"""URLs of the running process: the desk under /desk/, the gallery at /, or both."""
+
+from django.conf import settings
+from django.urls import URLPattern, URLResolver, include, path
+
+from proofroom.core.views import healthz
+
+urlpatterns: list[URLPattern | URLResolver] = [path("healthz", healthz, name="healthz")]
+
+if settings.RUNS_STUDIO:
+    from django.contrib import admin
+
+    admin.site.site_header = "Proofroom maintenance"
+    admin.site.site_title = "Proofroom"
+    admin.site.index_title = "Maintenance lists"
+    urlpatterns += [
+        path("desk/admin/", admin.site.urls),
+        path("desk/", include("proofroom.studio.urls")),
+    ]
+
+if settings.RUNS_GALLERY:
+    urlpatterns += [path("", include("proofroom.gallery.urls"))]
