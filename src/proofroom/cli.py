@@ -39,9 +39,10 @@ def migrate_all(verbosity: int = 0) -> None:
 
 def serve(*, host: str, port: int, threads: int, worker: bool, banner: str = "") -> None:
     """Serve the configured side(s) until Ctrl-C or SIGTERM, then stop cleanly."""
+    from django.conf import settings
     from waitress.server import create_server
 
-    from proofroom.core.worker import EmbeddedWorker
+    from proofroom.core.worker import spawn_worker_process, stop_worker_process
     from proofroom.wsgi import application
 
     try:
@@ -55,9 +56,7 @@ def serve(*, host: str, port: int, threads: int, worker: bool, banner: str = "")
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, _terminate)
-    background = EmbeddedWorker() if worker else None
-    if background:
-        background.start()
+    workers = spawn_worker_process(settings.WORKER_PROCESSES) if worker else None
     if banner:
         print(banner, flush=True)
     print(f"Serving on http://{host}:{port}/ — press Ctrl-C to stop.", flush=True)
@@ -65,8 +64,8 @@ def serve(*, host: str, port: int, threads: int, worker: bool, banner: str = "")
         server.run()
     finally:
         server.close()
-        if background:
-            background.stop()
+        if workers is not None:
+            stop_worker_process(workers)
         print("Stopped.", flush=True)
 
 
@@ -134,9 +133,21 @@ def cmd_setup(args: argparse.Namespace) -> None:
 
 
 def cmd_worker(args: argparse.Namespace) -> None:
-    from django.core.management import call_command
+    from django.conf import settings
 
-    call_command("db_worker", queue_name="*", interval=args.interval)
+    from proofroom.core.worker import run_workers
+
+    run_workers(processes=args.processes or settings.WORKER_PROCESSES, interval=args.interval)
+
+
+def cmd_import(args: argparse.Namespace) -> None:
+    from django.conf import settings
+
+    if not settings.RUNS_STUDIO:
+        _fail("import adds images to a studio session; run it on the studio side")
+    from proofroom.studio.import_cli import run_import
+
+    sys.exit(run_import(session_number=args.session, folder=args.folder, workers=args.workers))
 
 
 def cmd_manage(argv: Sequence[str]) -> None:
@@ -179,7 +190,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     work = sub.add_parser("worker", help="run background tasks (one process per core at scale)")
     work.add_argument("--interval", type=float, default=1.0, help="seconds between polls")
+    work.add_argument(
+        "--processes", type=int, default=0, help="worker processes (default: PROOFROOM_WORKERS)"
+    )
     work.set_defaults(func=cmd_worker)
+
+    imp = sub.add_parser("import", help="import a folder of images into a session")
+    imp.add_argument("session", type=int, help="the session's number, as the desk shows it")
+    imp.add_argument("folder", help="a folder on this machine; subfolders are included")
+    imp.add_argument(
+        "--workers", type=int, default=0, help="processes making previews (default: cores)"
+    )
+    imp.set_defaults(func=cmd_import)
 
     sub.add_parser("manage", help="run a Django management command", add_help=False)
     return parser

@@ -74,4 +74,135 @@ def demo_load(*, out: TextIO) -> DemoLogin:
             welcome="Portraits, weddings and families in the Twin Cities. "
             "Your photographs are waiting for you here.",
         )
+    from proofroom.studio.sessions import Session
+
+    if not Session.objects.exists():
+        _demo_desk(out)
     return DemoLogin(username=DEMO_OWNER, password=password)
+
+
+DEMO_PHOTO_SIZE = (2400, 1600)
+
+DEMO_CLIENTS = [
+    (
+        "Ana",
+        "Souza",
+        "ana.souza@example.com",
+        "+1 651 555 0142",
+        "1820 Grand Ave",
+        "Saint Paul",
+        "MN",
+    ),
+    ("Leo", "Park", "leo.park@example.com", "+1 612 555 0199", "410 Lake St", "Minneapolis", "MN"),
+    ("Grace", "Okafor", "grace.okafor@example.com", "+1 952 555 0117", "77 Elm Ct", "Edina", "MN"),
+    ("Tomas", "Lindqvist", "tomas.l@example.com", "+1 763 555 0160", "9 Birch Rd", "Anoka", "MN"),
+    (
+        "Mei",
+        "Nakamura",
+        "mei.nakamura@example.com",
+        "+1 651 555 0184",
+        "250 River Rd",
+        "Stillwater",
+        "MN",
+    ),
+    (
+        "Ruth",
+        "O'Brien",
+        "ruth.obrien@example.com",
+        "+1 612 555 0123",
+        "5 Summit Pl",
+        "Saint Paul",
+        "MN",
+    ),
+]
+
+# (client index, type, days ago, description, stage, photos, groups)
+DEMO_SESSIONS = [
+    (
+        0,
+        "Wedding",
+        12,
+        "Ana & Sam — wedding at the Como Conservatory",
+        "Upload Images",
+        16,
+        {"Ceremony": range(0, 6), "Portraits": range(6, 12)},
+    ),
+    (1, "Family portrait", 20, "Park family at Minnehaha Falls", "Online", 10, {}),
+    (2, "Senior portrait", 6, "Grace — senior portraits downtown", "Culling & editing", 12, {}),
+    (3, "Newborn", 35, "Baby Elsa", "Ordered", 8, {"Favourites": range(0, 3)}),
+    (4, "Family portrait", -9, "Nakamura family — autumn mini session", "Booked", 0, {}),
+    (5, "Senior portrait", 3, "Ruth — studio headshots", "Photographed", 6, {}),
+]
+
+
+def _demo_desk(out: TextIO) -> None:
+    """Clients, session types, a price list and sessions at several stages, with photos."""
+    import datetime as dt
+
+    from proofroom.imaging.samples import make_sample_photo
+    from proofroom.studio.clients import client_create
+    from proofroom.studio.images import Image, Rating
+    from proofroom.studio.imports import session_import_files
+    from proofroom.studio.pricelists import pricelist_load_sample
+    from proofroom.studio.sessions import SessionType, session_create
+    from proofroom.studio.workflow import WorkflowStage
+
+    out.write("Making sample clients, sessions and photos…\n")
+    price_list = pricelist_load_sample(currency="USD")
+    types = {
+        name: SessionType.objects.get_or_create(
+            name=name, defaults={"web_price_list": price_list, "days_active": days}
+        )[0]
+        for name, days in (
+            ("Wedding", 60),
+            ("Family portrait", 30),
+            ("Senior portrait", 45),
+            ("Newborn", 30),
+        )
+    }
+    clients = [
+        client_create(
+            first_name=first,
+            last_name=last,
+            email=email,
+            phone=phone,
+            street=street,
+            city=city,
+            region=region,
+            country="USA",
+        )
+        for first, last, email, phone, street, city, region in DEMO_CLIENTS
+    ]
+    photos_root = settings.DATA_DIR / "demo-photos"
+    today = dt.date.today()
+    for index, (ci, kind, days_ago, description, stage_name, count, groups) in enumerate(
+        DEMO_SESSIONS
+    ):
+        session = session_create(
+            client=clients[ci],
+            session_type=types[kind],
+            date=today - dt.timedelta(days=days_ago),
+            description=description,
+            stage=WorkflowStage.objects.get(name=stage_name),
+        )
+        folder = photos_root / str(session.number)
+        folder.mkdir(parents=True, exist_ok=True)
+        files = []
+        for n in range(count):
+            portrait = (n + index) % 3 == 0
+            long, short = DEMO_PHOTO_SIZE
+            size = (short, long) if portrait else (long, short)
+            path = folder / f"{session.client.last_name}_{n + 1:03d}.jpg"
+            if not path.exists():
+                make_sample_photo(path, width=size[0], height=size[1], seed=index * 100 + n)
+            files.append((path, path.name))
+        session_import_files(session=session, files=files)
+        images = list(Image.objects.filter(session=session).order_by("position"))
+        for n, image in enumerate(images):
+            if stage_name != "Photographed":
+                image.rating = (Rating.SELECTED, Rating.UNDECIDED, Rating.NOT_SELECTED)[n % 3]
+        Image.objects.bulk_update(images, ["rating"])
+        for group_name, members in groups.items():
+            group = session.groups.create(name=group_name, show_online=True)
+            group.images.add(*[images[i] for i in members if i < len(images)])
+        out.write(f"  #{session.number} {description}: {count} photos\n")

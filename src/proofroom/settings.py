@@ -7,6 +7,7 @@ media under ``./var``, a worker thread for background tasks, DEBUG off.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from proofroom.core.config import (
@@ -95,6 +96,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "proofroom.core",
 ]
+WORKER_PROCESSES = env_int("PROOFROOM_WORKERS", os.cpu_count() or 1, minimum=1, maximum=64)
 if RUNS_STUDIO:
     INSTALLED_APPS += [
         "django.contrib.auth",
@@ -128,6 +130,7 @@ _context_processors = [
 ]
 if RUNS_STUDIO:
     _context_processors.insert(1, "django.contrib.auth.context_processors.auth")
+    _context_processors.append("proofroom.studio.context.desk")
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -204,7 +207,8 @@ TASKS = {
         "BACKEND": {
             "database": "django_tasks_db.DatabaseBackend",
             "immediate": "django_tasks.backends.immediate.ImmediateBackend",
-        }[env_choice("PROOFROOM_TASKS", "database", ("database", "immediate"))]
+        }[env_choice("PROOFROOM_TASKS", "database", ("database", "immediate"))],
+        "QUEUES": ["default", "images", "sync"],
     }
 }
 
@@ -237,7 +241,11 @@ LOGGING = {
             "PROOFROOM_LOG_LEVEL", "info", ("debug", "info", "warning", "error")
         ).upper(),
     },
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "pyvips": {"level": "WARNING"},
+        "django_tasks": {"level": "WARNING"},
+    },
 }
 
 SILENCED_SYSTEM_CHECKS: list[str] = []

@@ -1,5 +1,23 @@
 """The studio's own records. Each domain's models live in its module; this collects them."""
 
+from proofroom.studio.clients import Client
+from proofroom.studio.images import Image, ImageGroup, ImportRejection
+from proofroom.studio.pricelists import PackageItem, PriceList, Product
+from proofroom.studio.sessions import Session, SessionType
 from proofroom.studio.studios import Studio
+from proofroom.studio.workflow import StatusChange, WorkflowStage
 
-__all__ = ["Studio"]
+__all__ = [
+    "Client",
+    "Image",
+    "ImageGroup",
+    "ImportRejection",
+    "PackageItem",
+    "PriceList",
+    "Product",
+    "Session",
+    "SessionType",
+    "StatusChange",
+    "Studio",
+    "WorkflowStage",
+]

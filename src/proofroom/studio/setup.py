@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from proofroom.studio.studios import Studio, studio_setup
+from proofroom.studio.workflow import workflow_setup
 
 OWNER_GROUP = "Owner"
 ASSISTANT_GROUP = "Assistant"
@@ -71,6 +72,7 @@ def desk_setup(
             "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items())
         ) from None
     security_groups_ensure()
+    workflow_setup()
     owner = None
     if owner_username:
         owner = staff_user_create(

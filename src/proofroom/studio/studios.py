@@ -5,6 +5,7 @@ from __future__ import annotations
 import zoneinfo
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 
 
@@ -28,6 +29,23 @@ class Studio(models.Model):
     address = models.TextField(blank=True)
     currency = models.CharField(max_length=3, default="USD", validators=[validate_currency])
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    preview_size = models.PositiveIntegerField(
+        "preview size (px, long edge)",
+        default=2048,
+        validators=[MinValueValidator(800), MaxValueValidator(4096)],
+    )
+    watermark_enabled = models.BooleanField("watermark previews", default=False)
+    watermark_text = models.CharField(
+        max_length=80, blank=True, help_text="Shown across previews when no watermark image is set."
+    )
+    watermark_image = models.CharField(
+        max_length=255, blank=True, help_text="Storage key of a PNG with transparency."
+    )
+    watermark_opacity = models.PositiveIntegerField(
+        "watermark opacity (%)",
+        default=35,
+        validators=[MinValueValidator(5), MaxValueValidator(100)],
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -54,3 +72,46 @@ def studio_setup(
     studio.full_clean()
     studio.save()
     return studio
+
+
+STUDIO_FIELDS = {
+    "name",
+    "email",
+    "phone",
+    "website",
+    "address",
+    "currency",
+    "time_zone",
+    "preview_size",
+    "watermark_enabled",
+    "watermark_text",
+    "watermark_opacity",
+}
+
+
+@transaction.atomic
+def studio_update(*, studio: Studio, **fields: object) -> Studio:
+    for name, value in fields.items():
+        if name in STUDIO_FIELDS:
+            setattr(studio, name, value)
+    studio.full_clean()
+    studio.save()
+    return studio
+
+
+@transaction.atomic
+def watermark_image_set(*, studio: Studio, png: bytes | None) -> None:
+    """Keep the studio's watermark PNG in storage under its content hash, or drop it."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    if png is None:
+        studio.watermark_image = ""
+    else:
+        key = f"watermarks/{hashlib.sha256(png).hexdigest()}.png"
+        if not default_storage.exists(key):
+            key = default_storage.save(key, ContentFile(png))
+        studio.watermark_image = key
+    studio.save(update_fields=["watermark_image"])

@@ -1,12 +1,21 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from proofroom.studio import views
+from proofroom.studio.views import (
+    clients,
+    home,
+    media,
+    preferences,
+    pricelists,
+    sessions,
+    viewer,
+    workflow,
+)
 
 app_name = "studio"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home.home, name="home"),
     path(
         "login/",
         auth_views.LoginView.as_view(
@@ -15,4 +24,26 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Clients
+    path("clients/", clients.client_list, name="client_list"),
+    path("clients/new/", clients.client_new, name="client_new"),
+    path("clients/<int:pk>/", clients.client_detail, name="client_detail"),
+    path("clients/<int:pk>/edit/", clients.client_edit, name="client_edit"),
+    # Sessions
+    path("sessions/", sessions.session_list, name="session_list"),
+    path("sessions/new/", sessions.session_new, name="session_new"),
+    path("sessions/<int:number>/", sessions.session_detail, name="session_detail"),
+    path("sessions/<int:number>/edit/", sessions.session_edit, name="session_edit"),
+    path("sessions/<int:number>/status/", sessions.session_status, name="session_status"),
+    path("sessions/<int:number>/import/", sessions.session_import, name="session_import"),
+    # Workflow hub
+    path("workflow/", workflow.hub, name="workflow"),
+    # Price lists
+    path("price-lists/", pricelists.pricelist_list, name="pricelist_list"),
+    path("price-lists/<int:pk>/", pricelists.pricelist_detail, name="pricelist_detail"),
+    # Settings
+    path("settings/", preferences.preferences, name="preferences"),
+    # Image files
+    path("images/<uuid:image_uuid>/<slug:kind>/", media.image_file, name="image_file"),
+    *viewer.urlpatterns,
 ]

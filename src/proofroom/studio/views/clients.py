@@ -1,0 +1,48 @@
+"""Desk pages for clients: a searchable list, a record with its sessions, add and edit."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from proofroom.studio.clients import Client, client_create, client_update, clients_search
+from proofroom.studio.forms import ClientForm
+from proofroom.studio.sessions import sessions_search
+
+
+@login_required
+def client_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    page = Paginator(clients_search(query=query), 50).get_page(request.GET.get("page"))
+    return render(request, "studio/clients/list.html", {"page": page, "query": query})
+
+
+@login_required
+def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    client = get_object_or_404(Client, pk=pk)
+    sessions = sessions_search().filter(client=client)
+    return render(request, "studio/clients/detail.html", {"client": client, "sessions": sessions})
+
+
+@login_required
+def client_new(request: HttpRequest) -> HttpResponse:
+    form = ClientForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        client = client_create(**form.cleaned_data)
+        messages.success(request, f"{client} was added.")
+        return redirect("studio:client_detail", pk=client.pk)
+    return render(request, "studio/clients/form.html", {"form": form, "client": None})
+
+
+@login_required
+def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    client = get_object_or_404(Client, pk=pk)
+    form = ClientForm(request.POST or None, instance=client)
+    if request.method == "POST" and form.is_valid():
+        client_update(client=client, **form.cleaned_data)
+        messages.success(request, "Saved.")
+        return redirect("studio:client_detail", pk=client.pk)
+    return render(request, "studio/clients/form.html", {"form": form, "client": client})

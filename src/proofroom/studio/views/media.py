@@ -1,0 +1,37 @@
+"""Image files on the desk: thumbnails, previews and originals, for signed-in staff only."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_GET
+
+from proofroom.studio.images import Image
+
+KINDS = {"thumb": "thumbnail_key", "preview": "preview_key", "original": "original_key"}
+
+
+@require_GET
+@login_required
+def image_file(request: HttpRequest, image_uuid: str, kind: str) -> FileResponse:
+    if kind not in KINDS:
+        raise Http404("No such kind of image file.")
+    image = get_object_or_404(Image, uuid=image_uuid)
+    key = getattr(image, KINDS[kind])
+    if not key:
+        raise Http404("This image has no such file yet.")
+    try:
+        handle = default_storage.open(key, "rb")
+    except FileNotFoundError:
+        raise Http404("The file is missing from storage.") from None
+    as_attachment = kind == "original"
+    response = FileResponse(handle, as_attachment=as_attachment, filename=image.file_name)
+    if kind != "original":
+        response["Content-Type"] = "image/jpeg"
+        response["Content-Disposition"] = "inline"
+    # Derivative keys are content hashes: a URL's bytes never change while it exists.
+    patch_cache_control(response, private=True, max_age=86400)
+    return response

@@ -1,0 +1,67 @@
+"""Desk pages for price lists: the lists, and one list's products and packages."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from proofroom.studio.pricelists import (
+    PackageItem,
+    PriceList,
+    ProductCategory,
+    pricelist_load_sample,
+    product_add,
+)
+from proofroom.studio.studios import studio_get
+
+
+class ProductForm(forms.Form):
+    name = forms.CharField(max_length=120)
+    category = forms.ChoiceField(choices=ProductCategory.choices)
+    size = forms.CharField(max_length=40, required=False)
+    price = forms.DecimalField(min_value=0, max_digits=10, decimal_places=2, help_text="e.g. 25.00")
+
+
+@login_required
+def pricelist_list(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST" and request.POST.get("action") == "sample":
+        studio = studio_get()
+        price_list = pricelist_load_sample(currency=studio.currency if studio else "USD")
+        messages.success(request, f"“{price_list}” is ready.")
+        return redirect("studio:pricelist_detail", pk=price_list.pk)
+    lists = PriceList.objects.annotate(product_count=Count("products"))
+    return render(request, "studio/pricelists/list.html", {"lists": lists})
+
+
+@login_required
+def pricelist_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    price_list = get_object_or_404(PriceList, pk=pk)
+    form = ProductForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            product_add(
+                price_list=price_list,
+                name=data["name"],
+                category=data["category"],
+                size=data["size"],
+                price=round(data["price"] * 100),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"{data['name']} was added.")
+            return redirect("studio:pricelist_detail", pk=price_list.pk)
+    products = price_list.products.prefetch_related(
+        Prefetch("package_items", queryset=PackageItem.objects.select_related("product"))
+    )
+    return render(
+        request,
+        "studio/pricelists/detail.html",
+        {"price_list": price_list, "products": products, "form": form},
+    )
