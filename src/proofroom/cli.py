@@ -6,7 +6,7 @@ import argparse
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 
@@ -37,7 +37,15 @@ def migrate_all(verbosity: int = 0) -> None:
         call_command("migrate", database=alias, interactive=False, verbosity=verbosity)
 
 
-def serve(*, host: str, port: int, threads: int, worker: bool, banner: str = "") -> None:
+def serve(
+    *,
+    host: str,
+    port: int,
+    threads: int,
+    worker: bool,
+    banner: str = "",
+    listening: Callable[[], None] | None = None,
+) -> None:
     """Serve the configured side(s) until Ctrl-C or SIGTERM, then stop cleanly."""
     from django.conf import settings
     from waitress.server import create_server
@@ -56,6 +64,8 @@ def serve(*, host: str, port: int, threads: int, worker: bool, banner: str = "")
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, _terminate)
+    if listening is not None:
+        listening()  # the socket is bound: requests to it now wait for run()
     workers = spawn_worker_process(settings.WORKER_PROCESSES) if worker else None
     if banner:
         print(banner, flush=True)
@@ -74,7 +84,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
 
     if settings.SIDE != "both":
         _fail("the demo runs both sides in one process; unset PROOFROOM_SIDE")
-    from proofroom.demo import demo_load
+    from proofroom.demo import demo_connect_and_publish, demo_load
 
     print("Preparing the databases…", flush=True)
     migrate_all()
@@ -88,11 +98,21 @@ def cmd_demo(args: argparse.Namespace) -> None:
             f"      user name: {login.username}",
             f"      password:  {login.password}",
             f"  Gallery (clients):    {base}/",
+            f"      a client's login: {login.client_username} / {login.client_password}"
+            " (the last name works once: you choose a new password)",
+            "      event code of that session: PARK2026",
             f"  Data folder:          {settings.DATA_DIR}",
             "",
         ]
     )
-    serve(host=args.host, port=args.port, threads=8, worker=True, banner=banner)
+    serve(
+        host=args.host,
+        port=args.port,
+        threads=8,
+        worker=True,
+        banner=banner,
+        listening=lambda: demo_connect_and_publish(base_url=base),
+    )
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
@@ -150,6 +170,35 @@ def cmd_import(args: argparse.Namespace) -> None:
     sys.exit(run_import(session_number=args.session, folder=args.folder, workers=args.workers))
 
 
+def cmd_sync(args: argparse.Namespace) -> None:
+    from django.conf import settings
+
+    if not settings.RUNS_STUDIO:
+        _fail("sync runs on the studio side")
+    from proofroom.studio.sync_cli import run_sync
+
+    sys.exit(run_sync(args))
+
+
+def cmd_gallery_create_studio(args: argparse.Namespace) -> None:
+    from django.conf import settings
+
+    if not settings.RUNS_GALLERY:
+        _fail("create-studio runs on the gallery side")
+    from django.core.exceptions import ValidationError
+
+    from proofroom.gallery.tenants import api_key_create, studio_create
+
+    try:
+        studio = studio_create(name=args.name, slug=args.slug, email=args.email)
+    except ValidationError as exc:
+        _fail("; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items()))
+    key = api_key_create(studio=studio)
+    print(f"Studio: {studio.name}")
+    print(f"Site:   {settings.PUBLIC_URL}/s/{studio.slug}/")
+    print(f"API key (shown once; paste it in the desk's Settings): {key}")
+
+
 def cmd_manage(argv: Sequence[str]) -> None:
     from django.core.management import execute_from_command_line
 
@@ -202,6 +251,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--workers", type=int, default=0, help="processes making previews (default: cores)"
     )
     imp.set_defaults(func=cmd_import)
+
+    sync = sub.add_parser("sync", help="synchronize with the gallery (uploads and take-downs)")
+    sync.add_argument("--sessions", action="store_true", help="Upload Sessions & Images")
+    sync.add_argument("--clients", action="store_true", help="Upload Client Logins")
+    sync.add_argument("--price-lists", action="store_true", help="Upload Price Lists")
+    sync.add_argument("--remove-expired", action="store_true", help="Remove expired sessions")
+    sync.set_defaults(func=cmd_sync)
+
+    gallery = sub.add_parser("gallery", help="the gallery's own commands")
+    gsub = gallery.add_subparsers(dest="gallery_command", required=True, metavar="COMMAND")
+    create = gsub.add_parser("create-studio", help="add a studio and print its API key once")
+    create.add_argument("name")
+    create.add_argument("--slug", default="", help="its address: /s/SLUG/ (made from the name)")
+    create.add_argument("--email", default="")
+    create.set_defaults(func=cmd_gallery_create_studio)
 
     sub.add_parser("manage", help="run a Django management command", add_help=False)
     return parser

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass
-from typing import TextIO
+from typing import Any, TextIO
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -22,6 +22,8 @@ DEMO_OWNER = "owner"
 class DemoLogin:
     username: str
     password: str
+    client_username: str = ""
+    client_password: str = ""
 
 
 def _demo_password() -> str:
@@ -78,7 +80,74 @@ def demo_load(*, out: TextIO) -> DemoLogin:
 
     if not Session.objects.exists():
         _demo_desk(out)
-    return DemoLogin(username=DEMO_OWNER, password=password)
+    online = _demo_online_session()
+    client = online.client if online else None
+    return DemoLogin(
+        username=DEMO_OWNER,
+        password=password,
+        client_username=client.email if client else "",
+        client_password=client.last_name if client else "",
+    )
+
+
+ONLINE_SESSION_STAGE = "Online"
+
+
+def _demo_online_session() -> Any:
+    from proofroom.studio.sessions import Session
+
+    return (
+        Session.objects.filter(stage__name=ONLINE_SESSION_STAGE)
+        .select_related("client")
+        .order_by("number")
+        .first()
+    )
+
+
+def demo_connect_and_publish(*, base_url: str) -> None:
+    """Point the desk at this process's gallery and queue the upload of the online session.
+
+    Called once the server listens: the sync is a real HTTP request to it, made by
+    the background worker, as it would be to a gallery on the internet.
+    """
+    from proofroom.gallery.tenants import Studio as GalleryStudio
+    from proofroom.gallery.tenants import api_key_create
+    from proofroom.studio.derivatives import image_derivatives_make
+    from proofroom.studio.images import DerivativeStatus, Image
+    from proofroom.studio.online import OnlineSettings, session_mark_for_upload
+    from proofroom.studio.studios import studio_get, studio_update
+    from proofroom.studio.syncs import SyncKind, sync_start
+
+    studio = studio_get()
+    if studio is None:
+        return
+    key = studio.gallery_api_key
+    if not key:
+        gallery_studio = GalleryStudio.objects.order_by("pk").first()
+        if gallery_studio is None:
+            return
+        key = api_key_create(studio=gallery_studio, label="demo desk")
+    studio_update(studio=studio, gallery_url=base_url, gallery_api_key=key)
+    session = _demo_online_session()
+    if session is None or OnlineSettings.objects.filter(session=session).exists():
+        return
+    for image_id in (
+        Image.objects.filter(session=session)
+        .exclude(status=DerivativeStatus.READY)
+        .values_list("pk", flat=True)
+    ):
+        image_derivatives_make(image_id=image_id)
+    session_mark_for_upload(
+        session=session,
+        image_ids=list(Image.objects.filter(session=session).values_list("pk", flat=True)),
+        online_group_ids=[],
+        days_active=session.session_type.days_active,
+        price_list=session.session_type.web_price_list,
+        event_type="private",
+        event_code="PARK2026",
+        event_description="The Park family at Minnehaha Falls",
+    )
+    sync_start(kinds=[SyncKind.SESSIONS, SyncKind.CLIENTS, SyncKind.PRICE_LISTS], trigger="demo")
 
 
 DEMO_PHOTO_SIZE = (2400, 1600)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.urls import URLPattern, URLResolver, include, path
 
 from proofroom.core.views import healthz
+from proofroom.sync import protocol
 
 urlpatterns: list[URLPattern | URLResolver] = [path("healthz", healthz, name="healthz")]
 
@@ -19,4 +20,9 @@ if settings.RUNS_STUDIO:
     ]
 
 if settings.RUNS_GALLERY:
-    urlpatterns += [path("", include("proofroom.gallery.urls"))]
+    from proofroom.sync.api import api as sync_api
+
+    urlpatterns += [
+        path(f"{protocol.PREFIX.strip('/')}/", sync_api.urls),
+        path("", include("proofroom.gallery.urls")),
+    ]

@@ -1,6 +1,24 @@
 """The gallery's records. Each domain's models live in its module; this collects them."""
 
-from proofroom.gallery.tenants import Studio
+from proofroom.gallery.accounts import Account
+from proofroom.gallery.blobs import Blob
+from proofroom.gallery.catalog import PriceList, Product
+from proofroom.gallery.events import Invitation, OnlineGroup, OnlineImage, OnlineSession
+from proofroom.gallery.tenants import ApiKey, Studio
+from proofroom.gallery.throttle import FailedAttempt
 from proofroom.gallery.visits import GallerySession
 
-__all__ = ["GallerySession", "Studio"]
+__all__ = [
+    "Account",
+    "ApiKey",
+    "Blob",
+    "FailedAttempt",
+    "GallerySession",
+    "Invitation",
+    "OnlineGroup",
+    "OnlineImage",
+    "OnlineSession",
+    "PriceList",
+    "Product",
+    "Studio",
+]

@@ -1,19 +1,29 @@
-"""Studios on the gallery: one gallery serves many studios, each with its own site."""
+"""Studios on the gallery: one gallery serves many studios, each with its own site.
+
+Every other gallery record belongs to one studio, and every lookup is scoped to
+it: another studio's id is a 404, never a 403.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 
 class Studio(models.Model):
-    """A studio's site on the gallery; every other gallery record belongs to one."""
+    """A studio's site on the gallery."""
 
     slug = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=120)
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
     website = models.URLField(blank=True)
+    currency = models.CharField(max_length=3, default="USD")
+    time_zone = models.CharField(max_length=64, default="UTC")
     welcome = models.TextField(
         blank=True, help_text="A few words shown on the studio's landing page."
     )
@@ -24,6 +34,54 @@ class Studio(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+API_KEY_PREFIX = "prk_"
+
+
+class ApiKey(models.Model):
+    """A studio's key for the sync API. Only a hash is kept; the key is shown once."""
+
+    studio = models.ForeignKey(Studio, on_delete=models.CASCADE, related_name="api_keys")
+    label = models.CharField(max_length=80, default="studio desk")
+    lookup = models.CharField(max_length=16, unique=True)
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["studio", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.studio} key {self.lookup}…"
+
+
+def _digest(secret: str) -> str:
+    # The secret is 256 random bits: a fast hash is enough (nothing to brute-force).
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def api_key_create(*, studio: Studio, label: str = "studio desk") -> str:
+    """Make a key and return it in full; it cannot be read back later."""
+    lookup = secrets.token_hex(8)
+    secret = secrets.token_urlsafe(32)
+    ApiKey.objects.create(studio=studio, label=label, lookup=lookup, digest=_digest(secret))
+    return f"{API_KEY_PREFIX}{lookup}_{secret}"
+
+
+def studio_for_api_key(key: str) -> Studio | None:
+    """The studio a presented key belongs to, or None for a wrong, revoked or malformed key."""
+    if not key.startswith(API_KEY_PREFIX):
+        return None
+    lookup, _, secret = key[len(API_KEY_PREFIX) :].partition("_")
+    record = ApiKey.objects.select_related("studio").filter(lookup=lookup, revoked_at=None).first()
+    if record is None or not secrets.compare_digest(record.digest, _digest(secret)):
+        return None
+    now = timezone.now()
+    if record.last_used_at is None or (now - record.last_used_at).total_seconds() > 60:
+        ApiKey.objects.filter(pk=record.pk).update(last_used_at=now)
+    return record.studio
 
 
 def studio_slug_for(name: str) -> str:
@@ -38,6 +96,24 @@ def studio_slug_for(name: str) -> str:
 @transaction.atomic
 def studio_create(*, name: str, slug: str = "", email: str = "", welcome: str = "") -> Studio:
     studio = Studio(name=name, slug=slug or studio_slug_for(name), email=email, welcome=welcome)
+    studio.full_clean()
+    studio.save()
+    return studio
+
+
+@transaction.atomic
+def studio_profile_update(
+    *,
+    studio: Studio,
+    name: str,
+    email: str,
+    phone: str,
+    website: str,
+    currency: str,
+    time_zone: str,
+) -> Studio:
+    studio.name, studio.email, studio.phone = name, email, phone
+    studio.website, studio.currency, studio.time_zone = website, currency, time_zone
     studio.full_clean()
     studio.save()
     return studio

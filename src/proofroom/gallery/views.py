@@ -1,21 +1,398 @@
-"""The gallery's public pages."""
+"""The gallery's pages for a studio's clients and guests.
+
+Every page below ``/s/<slug>/`` is resolved to its studio first and every lookup
+is scoped to it. A visitor still on the default password sees nothing but the
+"Choose your own password" page (and may sign out).
+"""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+import uuid
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, Concatenate, ParamSpec
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseNotModified,
+)
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from proofroom.gallery import access
+from proofroom.gallery.access import GalleryExpired, Visitor
+from proofroom.gallery.accounts import account_change_username, account_set_password
+from proofroom.gallery.forms import (
+    ChangePasswordForm,
+    ChangeUsernameForm,
+    DateSearchForm,
+    EventCodeForm,
+    GalleryFilterForm,
+    InviteForm,
+    LoginForm,
+    SetPasswordForm,
+)
 from proofroom.gallery.tenants import Studio, studio_for_landing
+from proofroom.sync.protocol import EventType
+
+PER_PAGE = 120
+IMAGE_MAX_AGE = 60 * 60  # short: access ends when the session expires or is taken down
+
+P = ParamSpec("P")
+PageView = Callable[Concatenate[HttpRequest, Visitor, P], HttpResponseBase]
 
 
-def root(request: HttpRequest) -> HttpResponse:
+def _page(
+    request: HttpRequest,
+    visitor: Visitor | None,
+    template: str,
+    context: dict[str, Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    base = {"studio": visitor.studio if visitor else None, "visitor": visitor}
+    return render(request, f"gallery/{template}", {**base, **(context or {})}, status=status)
+
+
+def _not_found(request: HttpRequest, visitor: Visitor | None) -> HttpResponse:
+    return _page(request, visitor, "not_found.html", {"next": request.path}, status=404)
+
+
+def _expired(request: HttpRequest, visitor: Visitor, error: GalleryExpired) -> HttpResponse:
+    return _page(request, visitor, "expired.html", {"session": error.session}, status=410)
+
+
+def gallery_page(
+    *, pending_ok: bool = False
+) -> Callable[[PageView[P]], Callable[Concatenate[HttpRequest, str, P], HttpResponseBase]]:
+    """Resolve the studio from the URL and the visitor from the session; render the
+    gallery's own 404 and 410 pages; hold a visitor on the default password at
+    "Choose your own password"."""
+
+    def decorate(
+        view: PageView[P],
+    ) -> Callable[Concatenate[HttpRequest, str, P], HttpResponseBase]:
+        @wraps(view)
+        def wrapper(
+            request: HttpRequest, studio_slug: str, *args: P.args, **kwargs: P.kwargs
+        ) -> HttpResponseBase:
+            try:
+                studio = access.studio_by_slug(studio_slug)
+            except Http404:
+                return _not_found(request, None)
+            visitor = access.visitor_for(request, studio)
+            if visitor.must_set_password and not pending_ok:
+                return redirect("gallery:set_password", studio.slug)
+            try:
+                return view(request, visitor, *args, **kwargs)
+            except GalleryExpired as error:
+                return _expired(request, visitor, error)
+            except Http404:
+                return _not_found(request, visitor)
+
+        return wrapper
+
+    return decorate
+
+
+def _safe_next(request: HttpRequest, studio: Studio, target: str | None) -> str | None:
+    if (
+        target
+        and target.startswith(f"/s/{studio.slug}/")
+        and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+    ):
+        return target
+    return None
+
+
+def _sign_in_redirect(request: HttpRequest, studio: Studio) -> HttpResponse:
+    login = reverse("gallery:login", args=[studio.slug])
+    return redirect(f"{login}?{urlencode({'next': request.get_full_path()})}")
+
+
+# --------------------------------------------------------------------------- landing
+
+
+def _landing(request: HttpRequest, visitor: Visitor) -> HttpResponse:
+    return _page(
+        request,
+        visitor,
+        "landing.html",
+        {
+            "login_form": LoginForm(),
+            "code_form": EventCodeForm(),
+            "date_form": DateSearchForm(),
+            "events": access.public_events(studio=visitor.studio, limit=12),
+        },
+    )
+
+
+@require_safe
+def root(request: HttpRequest) -> HttpResponseBase:
     """The only studio's landing page, or the list of studios this gallery serves."""
     studio = studio_for_landing()
-    if studio is not None:
-        return render(request, "gallery/landing.html", {"studio": studio})
-    return render(request, "gallery/directory.html", {"studios": Studio.objects.all()})
+    if studio is None:
+        return _page(request, None, "directory.html", {"studios": Studio.objects.all()})
+    return landing(request, studio.slug)
 
 
-def landing(request: HttpRequest, studio_slug: str) -> HttpResponse:
-    studio = get_object_or_404(Studio, slug=studio_slug)
-    return render(request, "gallery/landing.html", {"studio": studio})
+@require_safe
+@gallery_page()
+def landing(request: HttpRequest, visitor: Visitor) -> HttpResponse:
+    return _landing(request, visitor)
+
+
+@require_safe
+@gallery_page()
+def events(request: HttpRequest, visitor: Visitor) -> HttpResponse:
+    """Public events, searched by date."""
+    form = DateSearchForm(request.GET or None)
+    on = form.cleaned_data["date"] if form.is_valid() else None
+    found = access.public_events(studio=visitor.studio, on=on, limit=60)
+    return _page(request, visitor, "events.html", {"date_form": form, "on": on, "events": found})
+
+
+# --------------------------------------------------------------------------- signing in
+
+
+@require_http_methods(["GET", "POST"])
+@gallery_page()
+def login(request: HttpRequest, visitor: Visitor) -> HttpResponse:
+    studio = visitor.studio
+    form = LoginForm(request.POST or None, initial={"next": request.GET.get("next", "")})
+    if request.method == "POST" and form.is_valid():
+        result = access.login_attempt(
+            studio=studio,
+            username=form.cleaned_data["username"],
+            password=form.cleaned_data["password"],
+            address=access.client_address(request),
+        )
+        if result.account is not None:
+            access.visitor_sign_in(request, studio, result.account)
+            target = _safe_next(request, studio, form.cleaned_data["next"])
+            if result.account.must_set_password:
+                url = reverse("gallery:set_password", args=[studio.slug])
+                return redirect(f"{url}?{urlencode({'next': target})}" if target else url)
+            return redirect(target or reverse("gallery:home", args=[studio.slug]))
+        form.add_error(None, result.error)
+    return _page(request, visitor, "login.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@gallery_page(pending_ok=True)
+def set_password(request: HttpRequest, visitor: Visitor) -> HttpResponse:
+    """Choose your own password: the default (the last name) works only once."""
+    account, studio = visitor.account, visitor.studio
+    if account is None:
+        return redirect("gallery:login", studio.slug)
+    if not account.must_set_password:
+        return redirect("gallery:account", studio.slug)
+    form = SetPasswordForm(request.POST or None, initial={"next": request.GET.get("next", "")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            account_set_password(account=account, password=form.cleaned_data["new_password"])
+        except ValidationError as error:
+            form.add_error("new_password", error)
+        else:
+            access.visitor_password_changed(request, studio, account)
+            messages.success(request, "Your password is set. Welcome!")
+            target = _safe_next(request, studio, form.cleaned_data["next"])
+            return redirect(target or reverse("gallery:home", args=[studio.slug]))
+    return _page(request, visitor, "set_password.html", {"form": form})
+
+
+@require_POST
+@gallery_page(pending_ok=True)
+def logout(request: HttpRequest, visitor: Visitor) -> HttpResponse:
+    access.visitor_sign_out(request, visitor.studio)
+    messages.success(request, "You have signed out.")
+    return redirect("gallery:landing", visitor.studio.slug)
+
+
+# --------------------------------------------------------------------------- the client's pages
+
+
+@require_safe
+@gallery_page()
+def home(request: HttpRequest, visitor: Visitor) -> HttpResponse:
+    """My galleries: the client's online sessions with their expire dates."""
+    if visitor.account is None:
+        return _sign_in_redirect(request, visitor.studio)
+    sessions = access.client_sessions(account=visitor.account, studio=visitor.studio)
+    return _page(request, visitor, "home.html", {"sessions": sessions})
+
+
+@require_http_methods(["GET", "POST"])
+@gallery_page()
+def account(request: HttpRequest, visitor: Visitor) -> HttpResponse:
+    """Change the user name or the password; either needs the current password."""
+    person, studio = visitor.account, visitor.studio
+    if person is None:
+        return _sign_in_redirect(request, studio)
+    action = request.POST.get("action") if request.method == "POST" else None
+    name_form = ChangeUsernameForm(
+        request.POST if action == "username" else None,
+        account=person,
+        initial={"username": person.username},
+    )
+    password_form = ChangePasswordForm(
+        request.POST if action == "password" else None, account=person
+    )
+    if action == "username" and name_form.is_valid():
+        try:
+            account_change_username(account=person, username=name_form.cleaned_data["username"])
+        except ValidationError as error:
+            name_form.add_error("username", error)
+        else:
+            messages.success(request, f"Your user name is now {person.username}.")
+            return redirect("gallery:account", studio.slug)
+    if action == "password" and password_form.is_valid():
+        try:
+            new_password = password_form.cleaned_data["new_password"]
+            account_set_password(account=person, password=new_password)
+        except ValidationError as error:
+            password_form.add_error("new_password", error)
+        else:
+            access.visitor_password_changed(request, studio, person)
+            messages.success(request, "Your password is changed.")
+            return redirect("gallery:account", studio.slug)
+    return _page(
+        request, visitor, "account.html", {"name_form": name_form, "password_form": password_form}
+    )
+
+
+# --------------------------------------------------------------------------- events and galleries
+
+
+@require_http_methods(["GET", "POST"])
+@gallery_page()
+def code(request: HttpRequest, visitor: Visitor) -> HttpResponse:
+    """Open a private or public event by its code."""
+    studio = visitor.studio
+    form = EventCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        result = access.code_attempt(
+            studio=studio, code=form.cleaned_data["code"], address=access.client_address(request)
+        )
+        session = result.session
+        if session is not None and not session.is_open:
+            return _expired(request, visitor, GalleryExpired(session))
+        if session is not None:
+            if session.event_type == EventType.PRIVATE:
+                access.visitor_grant(request, studio, session, session.event_code)
+            return redirect("gallery:event", studio.slug, session.uuid)
+        form.add_error("code", result.error)
+    return _page(request, visitor, "code.html", {"code_form": form})
+
+
+@require_safe
+@gallery_page()
+def event(request: HttpRequest, visitor: Visitor, session_uuid: uuid.UUID) -> HttpResponse:
+    """A session's gallery: its groups as filters and a paged grid of thumbnails."""
+    session = access.session_for_visitor(visitor=visitor, session_uuid=session_uuid)
+    wanted = GalleryFilterForm(request.GET).values()
+    groups = access.session_groups(session=session)
+    group = next((g for g in groups if g.uuid == wanted["group"]), None)
+    paginator = Paginator(access.session_images(session=session, group=group), PER_PAGE)
+    images = paginator.get_page(wanted["page"] or 1)
+    is_client = visitor.account is not None and session.account_id == visitor.account.pk
+    return _page(
+        request,
+        visitor,
+        "event.html",
+        {
+            "session": session,
+            "groups": groups,
+            "group": group,
+            "images": images,
+            "is_client": is_client,
+            "invite_form": InviteForm() if is_client else None,
+        },
+    )
+
+
+@require_safe
+@gallery_page()
+def image_page(
+    request: HttpRequest, visitor: Visitor, session_uuid: uuid.UUID, image_uuid: uuid.UUID
+) -> HttpResponse:
+    """One image large, with previous and next: the gallery without JavaScript."""
+    session = access.session_for_visitor(visitor=visitor, session_uuid=session_uuid)
+    wanted = GalleryFilterForm(request.GET).values()
+    group = access.group_of_session(session=session, group_uuid=wanted["group"])
+    place = access.image_in_session(session=session, image_uuid=image_uuid, group=group)
+    return _page(
+        request, visitor, "image.html", {"session": session, "group": group, "place": place}
+    )
+
+
+@require_POST
+@gallery_page()
+def invite(request: HttpRequest, visitor: Visitor, session_uuid: uuid.UUID) -> HttpResponse:
+    """The client invites someone by email to view their (client-only) session."""
+    session = access.session_for_visitor(visitor=visitor, session_uuid=session_uuid)
+    if visitor.account is None:
+        raise Http404("No such gallery.")
+    slug = visitor.studio.slug
+    form = InviteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Enter the email address of the person to invite.")
+        return redirect("gallery:event", slug, session.uuid)
+    try:
+        access.invitation_send(
+            session=session,
+            invited_by=visitor.account,
+            email=form.cleaned_data["email"],
+            link_for=lambda token: request.build_absolute_uri(
+                reverse("gallery:invitation", args=[slug, token])
+            ),
+        )
+    except access.InvitationRefused as refused:
+        messages.error(request, refused.reason)
+    else:
+        messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+    return redirect("gallery:event", slug, session.uuid)
+
+
+@require_safe
+@gallery_page()
+def invitation(request: HttpRequest, visitor: Visitor, token: str) -> HttpResponse:
+    """An emailed invitation's link: this browser may now view the session."""
+    found = access.invitation_for_token(studio=visitor.studio, token=token)
+    access.visitor_grant(request, visitor.studio, found.session, access.INVITE_GRANT)
+    return redirect("gallery:event", visitor.studio.slug, found.session.uuid)
+
+
+# --------------------------------------------------------------------------- image bytes
+
+
+@require_safe
+@gallery_page()
+def image_file(
+    request: HttpRequest, visitor: Visitor, image_uuid: uuid.UUID, size: str
+) -> HttpResponseBase:
+    """A thumbnail or preview JPEG, only for those who may view its session now."""
+    image = access.image_for_visitor(visitor=visitor, image_uuid=image_uuid)
+    sha256 = image.thumbnail if size == "thumb" else image.preview
+    key = access.blob_key_for(studio=visitor.studio, sha256=sha256)
+    headers = {"Cache-Control": f"private, max-age={IMAGE_MAX_AGE}", "ETag": f'"{sha256}"'}
+    if request.headers.get("If-None-Match") == headers["ETag"]:
+        response: HttpResponseBase = HttpResponseNotModified()
+    else:
+        try:
+            stream = default_storage.open(key, "rb")
+        except OSError as missing:
+            raise Http404("No such image.") from missing
+        response = FileResponse(stream, content_type="image/jpeg", filename=image.file_name)
+    for name, value in headers.items():
+        response[name] = value
+    return response

@@ -24,6 +24,10 @@ class Client(models.Model):
     postal_code = models.CharField(max_length=20, blank=True)
     country = models.CharField(max_length=100, blank=True)
     notes = models.TextField(blank=True)
+    login_reset = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Times the studio pressed Reset Login."
+    )
+    synced_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

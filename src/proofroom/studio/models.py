@@ -2,9 +2,11 @@
 
 from proofroom.studio.clients import Client
 from proofroom.studio.images import Image, ImageGroup, ImportRejection
+from proofroom.studio.online import OnlineSettings
 from proofroom.studio.pricelists import PackageItem, PriceList, Product
 from proofroom.studio.sessions import Session, SessionType
 from proofroom.studio.studios import Studio
+from proofroom.studio.syncs import SyncRun
 from proofroom.studio.workflow import StatusChange, WorkflowStage
 
 __all__ = [
@@ -12,6 +14,7 @@ __all__ = [
     "Image",
     "ImageGroup",
     "ImportRejection",
+    "OnlineSettings",
     "PackageItem",
     "PriceList",
     "Product",
@@ -19,5 +22,6 @@ __all__ = [
     "SessionType",
     "StatusChange",
     "Studio",
+    "SyncRun",
     "WorkflowStage",
 ]

@@ -46,6 +46,20 @@ class Studio(models.Model):
         default=35,
         validators=[MinValueValidator(5), MaxValueValidator(100)],
     )
+    gallery_url = models.URLField(
+        "gallery address", blank=True, help_text="e.g. https://gallery.example.com"
+    )
+    gallery_api_key = models.CharField(
+        "gallery API key",
+        max_length=200,
+        blank=True,
+        help_text="Made on the gallery for this studio.",
+    )
+    expire_warning_days = models.PositiveIntegerField(
+        "warn this many days before a session expires",
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -86,6 +100,9 @@ STUDIO_FIELDS = {
     "watermark_enabled",
     "watermark_text",
     "watermark_opacity",
+    "gallery_url",
+    "gallery_api_key",
+    "expire_warning_days",
 }
 
 

@@ -41,3 +41,10 @@ def studio_previews_remake() -> int:
     for image_id in ids:
         image_derivatives_make.enqueue(image_id)
     return len(ids)
+
+
+@task(queue_name="sync")
+def sync_run(run_id: int) -> str:
+    from proofroom.sync.client import sync_run_execute
+
+    return str(sync_run_execute(run_id=run_id).status)

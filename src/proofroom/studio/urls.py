@@ -5,9 +5,11 @@ from proofroom.studio.views import (
     clients,
     home,
     media,
+    online,
     preferences,
     pricelists,
     sessions,
+    sync,
     viewer,
     workflow,
 )
@@ -29,6 +31,7 @@ urlpatterns = [
     path("clients/new/", clients.client_new, name="client_new"),
     path("clients/<int:pk>/", clients.client_detail, name="client_detail"),
     path("clients/<int:pk>/edit/", clients.client_edit, name="client_edit"),
+    path("clients/<int:pk>/reset-login/", online.reset_login, name="client_reset_login"),
     # Sessions
     path("sessions/", sessions.session_list, name="session_list"),
     path("sessions/new/", sessions.session_new, name="session_new"),
@@ -36,6 +39,11 @@ urlpatterns = [
     path("sessions/<int:number>/edit/", sessions.session_edit, name="session_edit"),
     path("sessions/<int:number>/status/", sessions.session_status, name="session_status"),
     path("sessions/<int:number>/import/", sessions.session_import, name="session_import"),
+    path("sessions/<int:number>/online/", online.online_tab, name="session_online"),
+    path("sessions/<int:number>/upload/", online.uploader, name="session_upload"),
+    # Synchronizer
+    path("sync/", sync.synchronizer, name="synchronizer"),
+    path("sync/<int:pk>/", sync.sync_run, name="sync_run"),
     # Workflow hub
     path("workflow/", workflow.hub, name="workflow"),
     # Price lists

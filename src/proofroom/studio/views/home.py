@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from proofroom.studio.online import sessions_expiring
 from proofroom.studio.sessions import sessions_search
 from proofroom.studio.studios import studio_get
 from proofroom.studio.workflow import stages_with_counts
@@ -13,11 +14,17 @@ from proofroom.studio.workflow import stages_with_counts
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    studio = studio_get()
+    warning_days = studio.expire_warning_days if studio else 7
+    soon, expired = sessions_expiring(within_days=warning_days)
     return render(
         request,
         "studio/home.html",
         {
-            "studio": studio_get(),
+            "studio": studio,
+            "expiring_soon": soon,
+            "expired": expired,
+            "warning_days": warning_days,
             "stages": stages_with_counts(),
             "recent": sessions_search().order_by("-created_at")[:8],
         },

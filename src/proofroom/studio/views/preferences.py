@@ -16,6 +16,12 @@ from proofroom.studio.tasks import studio_previews_remake
 
 class StudioForm(forms.ModelForm):
     website = forms.URLField(required=False, assume_scheme="https")
+    gallery_url = forms.URLField(
+        label="Gallery address",
+        required=False,
+        assume_scheme="https",
+        help_text="e.g. https://gallery.example.com — where clients see their photos.",
+    )
     time_zone = forms.ChoiceField(choices=[(z, z) for z in sorted(zoneinfo.available_timezones())])
     watermark_file = forms.FileField(
         label="Watermark image (PNG with transparency)",
@@ -38,8 +44,14 @@ class StudioForm(forms.ModelForm):
             "watermark_enabled",
             "watermark_text",
             "watermark_opacity",
+            "gallery_url",
+            "gallery_api_key",
+            "expire_warning_days",
         ]
-        widgets = {"address": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "address": forms.Textarea(attrs={"rows": 3}),
+            "gallery_api_key": forms.PasswordInput(render_value=True),
+        }
 
     def clean_watermark_file(self) -> bytes | None:
         upload = self.cleaned_data.get("watermark_file")

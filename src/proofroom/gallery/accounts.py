@@ -1,0 +1,197 @@
+"""Gallery logins: a studio's clients (made by the sync) and, later, guests.
+
+The seed sets a client's user name to their email and password to their last
+name. A last name is guessable, so that default works once, to activate: the
+first login with it must set a new password before anything else is shown.
+"""
+
+from __future__ import annotations
+
+import uuid
+from types import SimpleNamespace
+
+from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+
+class AccountKind(models.TextChoices):
+    CLIENT = "client", "Client"
+    GUEST = "guest", "Guest"
+
+
+class Account(models.Model):
+    """A person who signs in to one studio's gallery."""
+
+    studio = models.ForeignKey("gallery.Studio", on_delete=models.CASCADE, related_name="accounts")
+    kind = models.CharField(max_length=8, choices=AccountKind.choices, default=AccountKind.CLIENT)
+    client_uuid = models.UUIDField(null=True, blank=True, help_text="The studio's client record.")
+    first_name = models.CharField(max_length=80)
+    last_name = models.CharField(max_length=80)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    address = models.JSONField(default=dict, blank=True)
+    username = models.CharField(max_length=254, blank=True)
+    password = models.CharField(max_length=255)
+    must_set_password = models.BooleanField(
+        default=True, help_text="Still on the default password (the last name)."
+    )
+    login_reset_seen = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_login_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["studio", "last_name", "first_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["studio", "client_uuid"], name="account_once_per_client"
+            ),
+            models.UniqueConstraint(
+                "studio",
+                Lower("username"),
+                condition=~models.Q(username=""),
+                name="account_username_ci",
+                violation_error_message="That user name is taken.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def full_name(self) -> str:
+        return str(self)
+
+    # The session keeps this with the account id; changing the password changes
+    # it, which signs out every other browser.
+    @property
+    def session_hash(self) -> str:
+        return self.password[-16:]
+
+
+def default_password(last_name: str) -> str:
+    return last_name.strip().casefold()
+
+
+def account_authenticate(*, studio_id: int, username: str, password: str) -> Account | None:
+    account = (
+        Account.objects.filter(studio_id=studio_id, username__iexact=username.strip())
+        .exclude(username="")
+        .first()
+    )
+    if account is None:
+        # Same work as a real check, so a wrong user name takes as long as a wrong password.
+        make_password(password)
+        return None
+    candidate = default_password(password) if account.must_set_password else password
+    if not check_password(candidate, account.password):
+        return None
+    Account.objects.filter(pk=account.pk).update(last_login_at=timezone.now())
+    return account
+
+
+class PasswordRefused(ValidationError):
+    pass
+
+
+def _check_new_password(account: Account, password: str) -> None:
+    """Django's validators (length, common passwords, digits only, similar to the name
+    or email), and never the last name the default was made from."""
+
+    if default_password(password) == default_password(account.last_name):
+        raise PasswordRefused("Choose a password other than your last name.")
+    validate_password(password, _ValidatorView(account))  # type: ignore[arg-type]
+
+
+class _Meta:
+    @staticmethod
+    def get_field(name: str) -> SimpleNamespace:
+        return SimpleNamespace(
+            verbose_name={"username": "user name"}.get(name, name.replace("_", " "))
+        )
+
+
+class _ValidatorView:
+    """What Django's password validators read of a user (attributes and their names)."""
+
+    _meta = _Meta()
+
+    def __init__(self, account: Account) -> None:
+        self.username = account.username
+        self.first_name = account.first_name
+        self.last_name = account.last_name
+        self.email = account.email
+
+
+@transaction.atomic
+def account_set_password(*, account: Account, password: str) -> None:
+    _check_new_password(account, password)
+    account.password = make_password(password)
+    account.must_set_password = False
+    account.save(update_fields=["password", "must_set_password"])
+
+
+@transaction.atomic
+def account_change_username(*, account: Account, username: str) -> None:
+    username = username.strip()
+    if not username:
+        raise ValidationError("Enter a user name.")
+    clash = (
+        Account.objects.filter(studio_id=account.studio_id, username__iexact=username)
+        .exclude(pk=account.pk)
+        .exists()
+    )
+    if clash:
+        raise ValidationError("That user name is taken.")
+    account.username = username
+    account.save(update_fields=["username"])
+
+
+def _reset_to_defaults(account: Account) -> None:
+    account.username = account.email
+    account.password = make_password(default_password(account.last_name))
+    account.must_set_password = True
+
+
+@transaction.atomic
+def account_from_studio_client(
+    *,
+    studio_id: int,
+    client_uuid: uuid.UUID,
+    first_name: str,
+    last_name: str,
+    email: str,
+    phone: str,
+    address: dict[str, str],
+    login_reset: int,
+) -> Account:
+    """Create or refresh a client's login from the studio's record (idempotent).
+
+    A new login gets the seed's defaults; a Reset Login on the studio (a grown
+    counter) puts them back; otherwise the client's own user name and password stay.
+    """
+    account = (
+        Account.objects.select_for_update()
+        .filter(studio_id=studio_id, client_uuid=client_uuid)
+        .first()
+    )
+    if account is None:
+        account = Account(studio_id=studio_id, client_uuid=client_uuid, kind=AccountKind.CLIENT)
+    account.first_name, account.last_name = first_name, last_name
+    account.email, account.phone, account.address = email, phone, address
+    if account.pk is None or login_reset > account.login_reset_seen:
+        _reset_to_defaults(account)
+        account.login_reset_seen = login_reset
+    if account.username and (
+        Account.objects.filter(studio_id=studio_id, username__iexact=account.username)
+        .exclude(pk=account.pk)
+        .exists()
+    ):
+        # Another login already uses this email as its user name: this one
+        # cannot sign in by email until the studio fixes the duplicate.
+        account.username = ""
+    account.save()
+    return account

@@ -1,0 +1,189 @@
+"""A session's online settings (the uploader's Session Info), and what is marked for upload.
+
+The studio is the system of record: these say what the gallery should show,
+and the synchronizer makes it so at the next sync.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models, transaction
+from django.utils import timezone
+
+from proofroom.studio.clients import Client
+from proofroom.studio.images import Image, ImageGroup, Rating
+from proofroom.studio.pricelists import PriceList
+from proofroom.studio.sessions import Session
+from proofroom.studio.studios import Studio, studio_get
+
+
+class EventType(models.TextChoices):
+    NONE = "none", "None — the client and people they invite"
+    PRIVATE = "private", "Private — anyone with the event code"
+    PUBLIC = "public", "Public — listed on the studio's site"
+
+
+class OnlineState(models.TextChoices):
+    DRAFT = "draft", "Not uploaded"
+    PENDING = "pending", "Waiting for the next sync"
+    ONLINE = "online", "Online"
+    REMOVED = "removed", "Taken down"
+
+
+class OnlineSettings(models.Model):
+    """What the session uploader chose for one session."""
+
+    session = models.OneToOneField(Session, on_delete=models.CASCADE, related_name="online")
+    days_active = models.PositiveIntegerField(
+        "number of days active",
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(3650)],
+    )
+    expire_date = models.DateField()
+    price_list = models.ForeignKey(
+        PriceList,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        limit_choices_to={"web_enabled": True},
+    )
+    event_type = models.CharField(max_length=8, choices=EventType.choices, default=EventType.NONE)
+    event_code = models.CharField(max_length=40, blank=True)
+    event_description = models.CharField(max_length=500, blank=True)
+    images = models.ManyToManyField(Image, related_name="+", blank=True)
+    state = models.CharField(max_length=8, choices=OnlineState.choices, default=OnlineState.DRAFT)
+    needs_upload = models.BooleanField(default=False)
+    revision = models.PositiveIntegerField(
+        default=0,
+        help_text="Grows with every change; a sync clears needs_upload only for the one it sent.",
+    )
+    uploaded_at = models.DateTimeField(null=True, blank=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    gallery_url = models.URLField(blank=True)
+    last_problem = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["expire_date"]
+
+    def __str__(self) -> str:
+        return f"{self.session} online until {self.expire_date}"
+
+    def clean(self) -> None:
+        if self.event_type == EventType.PRIVATE and not self.event_code.strip():
+            raise ValidationError({"event_code": "A private event needs an event code."})
+        if self.price_list is not None and not self.price_list.web_enabled:
+            raise ValidationError({"price_list": "Choose a web-enabled price list."})
+
+
+def studio_today(studio: Studio | None = None) -> dt.date:
+    """Today in the studio's time zone: expire dates are dates there."""
+    studio = studio or studio_get()
+    try:
+        zone = zoneinfo.ZoneInfo(studio.time_zone if studio else "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = zoneinfo.ZoneInfo("UTC")
+    return timezone.now().astimezone(zone).date()
+
+
+def online_defaults(*, session: Session) -> OnlineSettings:
+    """The uploader's starting point: the saved settings, or the session type's defaults."""
+    existing = OnlineSettings.objects.filter(session=session).first()
+    if existing is not None:
+        return existing
+    days = session.session_type.days_active
+    return OnlineSettings(
+        session=session,
+        days_active=days,
+        expire_date=studio_today() + dt.timedelta(days=days),
+        price_list=session.session_type.web_price_list,
+        event_description=session.title,
+    )
+
+
+def images_for_upload(
+    *, session: Session, ratings: list[str], group_ids: list[int], image_ids: list[int]
+) -> list[int]:
+    """The union of images chosen by rating, by group and one by one, of this session only."""
+    chosen = Image.objects.filter(session=session)
+    by_rating = chosen.filter(rating__in=[r for r in ratings if r in Rating.values])
+    by_group = chosen.filter(
+        groups__in=ImageGroup.objects.filter(session=session, pk__in=group_ids)
+    )
+    one_by_one = chosen.filter(pk__in=image_ids)
+    ids: set[int] = set()
+    for part in (by_rating, by_group, one_by_one):
+        ids.update(part.values_list("pk", flat=True))
+    return sorted(ids)
+
+
+@transaction.atomic
+def session_mark_for_upload(
+    *,
+    session: Session,
+    image_ids: list[int],
+    online_group_ids: list[int],
+    days_active: int,
+    price_list: PriceList | None,
+    event_type: str,
+    event_code: str,
+    event_description: str,
+) -> OnlineSettings:
+    """Save the uploader's choices; the next sync publishes them."""
+    online = online_defaults(session=session)
+    online.days_active = days_active
+    online.expire_date = studio_today() + dt.timedelta(days=days_active)
+    online.price_list = price_list
+    online.event_type = event_type
+    online.event_code = event_code.strip()
+    online.event_description = event_description.strip()
+    online.full_clean(exclude=["session"])
+    if not image_ids:
+        raise ValidationError("Choose at least one image to upload.")
+    online.state = OnlineState.PENDING if online.state != OnlineState.ONLINE else online.state
+    online.needs_upload = True
+    online.revision += 1
+    online.save()
+    online.images.set(Image.objects.filter(session=session, pk__in=image_ids))
+    for group in ImageGroup.objects.filter(session=session):
+        show = group.pk in online_group_ids
+        if group.show_online != show:
+            group.show_online = show
+            group.save(update_fields=["show_online"])
+    return online
+
+
+@transaction.atomic
+def session_extend(*, session: Session, expire_date: dt.date) -> OnlineSettings:
+    online = OnlineSettings.objects.select_for_update().get(session=session)
+    if expire_date < studio_today():
+        raise ValidationError("Choose today or a later date.")
+    online.expire_date = expire_date
+    online.needs_upload = online.state in (OnlineState.ONLINE, OnlineState.PENDING)
+    online.revision += 1
+    online.save(update_fields=["expire_date", "needs_upload", "revision"])
+    return online
+
+
+@transaction.atomic
+def client_reset_login(*, client: Client) -> None:
+    """Reset Login: user name back to the email, password to the last name, at the next sync."""
+    Client.objects.filter(pk=client.pk).update(
+        login_reset=models.F("login_reset") + 1, updated_at=timezone.now()
+    )
+    client.refresh_from_db(fields=["login_reset"])
+
+
+def sessions_expiring(*, within_days: int) -> tuple[list[OnlineSettings], list[OnlineSettings]]:
+    """(expiring within the warning period, already expired) among online sessions."""
+    today = studio_today()
+    online = OnlineSettings.objects.filter(
+        state__in=[OnlineState.ONLINE, OnlineState.PENDING]
+    ).select_related("session", "session__client")
+    expired = [o for o in online if o.expire_date < today]
+    soon = [o for o in online if today <= o.expire_date <= today + dt.timedelta(days=within_days)]
+    return soon, expired

@@ -1,0 +1,46 @@
+// The uploader's tabs, the live count of chosen images (by rating ∪ by group ∪
+// one by one, as the server computes it) and the expire date the days give.
+(function () {
+  const form = document.getElementById("uploader");
+  if (!form) return;
+  document.documentElement.classList.add("js");
+  const tabs = [...form.querySelectorAll('[role="tab"]')];
+  const show = (tab) => {
+    tabs.forEach((t) => {
+      const on = t === tab;
+      t.setAttribute("aria-selected", on);
+      document.querySelector(t.getAttribute("href")).hidden = !on;
+    });
+  };
+  tabs.forEach((t) => t.addEventListener("click", (e) => { e.preventDefault(); show(t); }));
+  show(tabs[0]);
+
+  const tiles = [...form.querySelectorAll(".pick-grid li[data-rating]")];
+  const count = document.getElementById("chosen-count");
+  const update = () => {
+    const ratings = new Set([...form.querySelectorAll('input[name="rating"]:checked')].map((i) => i.value));
+    const groups = new Set([...form.querySelectorAll('input[name="group"]:checked')].map((i) => i.value));
+    let n = 0;
+    tiles.forEach((li) => {
+      const own = li.querySelector('input[name="image"]').checked;
+      const byGroup = li.dataset.groups.trim().split(/\s+/).some((g) => groups.has(g));
+      const chosen = own || ratings.has(li.dataset.rating) || byGroup;
+      li.classList.toggle("chosen", chosen);
+      if (chosen) n += 1;
+    });
+    count.textContent = n;
+  };
+  form.addEventListener("change", update);
+  update();
+
+  const days = form.querySelector('input[name="days_active"]');
+  const out = document.getElementById("expire-date");
+  const today = new Date(form.dataset.today + "T12:00:00");
+  const showDate = () => {
+    const d = parseInt(days.value, 10);
+    if (!d || d < 1) { out.textContent = "—"; return; }
+    const when = new Date(today.getTime() + d * 86400000);
+    out.textContent = when.toLocaleDateString(undefined, { day: "numeric", month: "long", year: "numeric" });
+  };
+  days.addEventListener("input", showDate);
+})();

@@ -1,0 +1,149 @@
+"""The session uploader (seed steps 3-6), the session's Online tab, and Reset Login."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from proofroom.studio.clients import Client
+from proofroom.studio.images import Image, Rating
+from proofroom.studio.online import (
+    EventType,
+    OnlineSettings,
+    client_reset_login,
+    images_for_upload,
+    online_defaults,
+    session_extend,
+    session_mark_for_upload,
+    studio_today,
+)
+from proofroom.studio.pricelists import PriceList
+from proofroom.studio.syncs import SyncKind, sync_start
+from proofroom.studio.views.sessions_common import session_context, session_or_404
+
+
+class SessionInfoForm(forms.Form):
+    days_active = forms.IntegerField(label="Number of days active", min_value=1, max_value=3650)
+    price_list = forms.ModelChoiceField(
+        queryset=PriceList.objects.filter(web_enabled=True),
+        required=False,
+        empty_label="No ordering",
+    )
+    event_type = forms.ChoiceField(choices=EventType.choices, widget=forms.RadioSelect)
+    event_code = forms.CharField(max_length=40, required=False)
+    event_description = forms.CharField(max_length=500, required=False)
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if (
+            data.get("event_type") == EventType.PRIVATE
+            and not str(data.get("event_code", "")).strip()
+        ):
+            self.add_error("event_code", "A private event needs an event code.")
+        return data
+
+
+def _ids(request: HttpRequest, name: str) -> list[int]:
+    return [int(v) for v in request.POST.getlist(name) if v.isdigit()]
+
+
+@login_required
+def uploader(request: HttpRequest, number: int) -> HttpResponse:
+    session = session_or_404(number)
+    online = online_defaults(session=session)
+    form = SessionInfoForm(
+        request.POST or None,
+        initial={
+            "days_active": online.days_active,
+            "price_list": online.price_list,
+            "event_type": online.event_type,
+            "event_code": online.event_code,
+            "event_description": online.event_description,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        chosen = images_for_upload(
+            session=session,
+            ratings=request.POST.getlist("rating"),
+            group_ids=_ids(request, "group"),
+            image_ids=_ids(request, "image"),
+        )
+        try:
+            session_mark_for_upload(
+                session=session,
+                image_ids=chosen,
+                online_group_ids=_ids(request, "online_group"),
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            run = sync_start(kinds=[SyncKind.SESSIONS], user=request.user, session_ids=[session.pk])
+            messages.success(request, f"Uploading {len(chosen)} images of #{session.number}.")
+            return redirect("studio:sync_run", pk=run.pk)
+    images = list(Image.objects.filter(session=session).prefetch_related("groups"))
+    already = set(online.images.values_list("pk", flat=True)) if online.pk else set()
+    counts = dict(
+        Image.objects.filter(session=session).values_list("rating").annotate(n=Count("pk"))
+    )
+    context = session_context(session, "online")
+    context.update(
+        {
+            "form": form,
+            "online": online,
+            "images": images,
+            "already": already,
+            "ratings": [(r.value, r.label, counts.get(r.value, 0)) for r in Rating],
+            "groups": session.groups.annotate(n=Count("images")),
+            "today": studio_today().isoformat(),
+        }
+    )
+    return render(request, "studio/sessions/uploader.html", context)
+
+
+class ExtendForm(forms.Form):
+    expire_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+
+
+@login_required
+def online_tab(request: HttpRequest, number: int) -> HttpResponse:
+    session = session_or_404(number)
+    online = OnlineSettings.objects.filter(session=session).first()
+    form = ExtendForm(
+        request.POST or None, initial={"expire_date": online.expire_date if online else None}
+    )
+    if request.method == "POST" and online is not None and form.is_valid():
+        try:
+            session_extend(session=session, expire_date=form.cleaned_data["expire_date"])
+        except ValidationError as exc:
+            form.add_error("expire_date", exc)
+        else:
+            messages.success(
+                request,
+                f"Online until {form.cleaned_data['expire_date']:%-d %B %Y} from the next sync.",
+            )
+            return redirect("studio:session_online", number=session.number)
+    context = session_context(session, "online")
+    context.update({"online": online, "extend_form": form, "today": studio_today()})
+    if online is not None:
+        context["online_count"] = online.images.count()
+        context["days_left"] = (online.expire_date - studio_today()).days
+    return render(request, "studio/sessions/online.html", context)
+
+
+@require_POST
+@login_required
+def reset_login(request: HttpRequest, pk: int) -> HttpResponse:
+    client = get_object_or_404(Client, pk=pk)
+    client_reset_login(client=client)
+    messages.success(
+        request,
+        f"{client}'s gallery login goes back to their email and last name at the next sync.",
+    )
+    return redirect("studio:client_detail", pk=client.pk)

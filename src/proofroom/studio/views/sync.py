@@ -1,0 +1,62 @@
+"""The Synchronizer page: the seed's checkboxes, Start Sync, live progress and past syncs."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from proofroom.studio.online import sessions_expiring
+from proofroom.studio.studios import studio_get
+from proofroom.studio.syncs import LATER_KINDS, SyncKind, SyncRun, sync_in_progress, sync_start
+
+UPLOAD_KINDS = [SyncKind.SESSIONS, SyncKind.CLIENTS, SyncKind.PRICE_LISTS]
+
+
+@login_required
+def synchronizer(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        kinds = [k for k in request.POST.getlist("kind") if k in SyncKind.values]
+        if not kinds:
+            messages.error(request, "Check at least one thing to synchronize.")
+        else:
+            run = sync_start(kinds=kinds, user=request.user)
+            return redirect("studio:sync_run", pk=run.pk)
+    studio = studio_get()
+    _soon, expired = sessions_expiring(within_days=studio.expire_warning_days if studio else 7)
+    checked = set(UPLOAD_KINDS)
+    if request.GET.get("remove_expired") or expired:
+        checked.add(SyncKind.REMOVE_EXPIRED)
+    context = {
+        "uploads": [(k, k.label, k in checked) for k in UPLOAD_KINDS],
+        "remove": (
+            SyncKind.REMOVE_EXPIRED,
+            SyncKind.REMOVE_EXPIRED.label,
+            SyncKind.REMOVE_EXPIRED in checked,
+        ),
+        "later": LATER_KINDS,
+        "expired": expired,
+        "connected": bool(studio and studio.gallery_url and studio.gallery_api_key),
+        "running": sync_in_progress(),
+        "runs": SyncRun.objects.select_related("started_by")[:25],
+    }
+    return render(request, "studio/sync/synchronizer.html", context)
+
+
+@login_required
+def sync_run(request: HttpRequest, pk: int) -> HttpResponse:
+    run = get_object_or_404(SyncRun.objects.select_related("started_by"), pk=pk)
+    if request.headers.get("Accept") == "application/json":
+        return JsonResponse(
+            {
+                "status": run.status,
+                "status_label": run.get_status_display(),
+                "step": run.step,
+                "done": run.done,
+                "total": run.total,
+                "log": run.log,
+                "finished": run.finished_at is not None,
+            }
+        )
+    return render(request, "studio/sync/run.html", {"run": run})

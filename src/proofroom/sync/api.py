@@ -1,0 +1,153 @@
+"""The gallery's sync API, v1: the studio's synchronizer is its only caller.
+
+Every request carries a studio's API key (``Authorization: Bearer prk_…``) and
+is scoped to that studio: another studio's uuid is simply not found (404).
+Writes are idempotent PUTs keyed by the studio's uuids, so a repeated or
+resumed sync changes nothing twice.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.http import HttpRequest
+from ninja import NinjaAPI, Status
+from ninja.errors import HttpError
+from ninja.security import HttpBearer
+
+from proofroom.gallery.blobs import BlobRefused, blob_put, blobs_missing
+from proofroom.gallery.events import OnlineSession
+from proofroom.gallery.publishing import (
+    PublishRefused,
+    client_put,
+    pricelist_put,
+    session_publish,
+    session_take_down,
+    studio_profile_put,
+)
+from proofroom.gallery.tenants import Studio, studio_for_api_key
+from proofroom.sync import protocol
+
+
+class StudioKey(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Studio | None:
+        return studio_for_api_key(token)
+
+
+api = NinjaAPI(
+    title="Proofroom sync",
+    version=str(protocol.VERSION),
+    description="Studio → gallery uploads and the gallery's change feed.",
+    urls_namespace="sync",
+    auth=StudioKey(),
+    docs_url=None,
+)
+
+
+def _studio(request: HttpRequest) -> Studio:
+    studio = request.auth  # type: ignore[attr-defined]
+    assert isinstance(studio, Studio)
+    return studio
+
+
+@api.get("/ping", response=protocol.Ok)
+def ping(request: HttpRequest) -> protocol.Ok:
+    """Check the key and the protocol version before a sync."""
+    _studio(request)
+    return protocol.Ok()
+
+
+@api.put("/studio", response=protocol.Ok)
+def put_studio(request: HttpRequest, data: protocol.StudioProfile) -> protocol.Ok:
+    studio_profile_put(studio=_studio(request), data=data)
+    return protocol.Ok()
+
+
+@api.put("/clients/{client_uuid}", response=protocol.Ok)
+def put_client(request: HttpRequest, client_uuid: uuid.UUID, data: protocol.Client) -> protocol.Ok:
+    if data.uuid != client_uuid:
+        raise HttpError(400, "The uuid in the path and in the body differ.")
+    client_put(studio=_studio(request), data=data)
+    return protocol.Ok()
+
+
+@api.put("/price-lists/{list_uuid}", response=protocol.Ok)
+def put_price_list(
+    request: HttpRequest, list_uuid: uuid.UUID, data: protocol.PriceList
+) -> protocol.Ok:
+    if data.uuid != list_uuid:
+        raise HttpError(400, "The uuid in the path and in the body differ.")
+    pricelist_put(studio=_studio(request), data=data)
+    return protocol.Ok()
+
+
+@api.post("/blobs/missing", response=protocol.BlobAnswer)
+def post_blobs_missing(request: HttpRequest, data: protocol.BlobQuery) -> protocol.BlobAnswer:
+    """Which of these derivatives the gallery lacks: only those are uploaded."""
+    return protocol.BlobAnswer(
+        missing=blobs_missing(studio_id=_studio(request).pk, hashes=data.hashes)
+    )
+
+
+@api.put("/blobs/{sha256}", response={200: protocol.Ok, 201: protocol.Ok, 400: protocol.Problem})
+def put_blob(request: HttpRequest, sha256: str) -> Status[protocol.Ok | protocol.Problem]:
+    """The body is the JPEG; it must hash to the name it is put under."""
+    if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+        return Status(400, protocol.Problem(detail="Name a derivative by its lower-case SHA-256."))
+    try:
+        created = blob_put(studio_id=_studio(request).pk, sha256=sha256, data=request.body)
+    except BlobRefused as exc:
+        return Status(400, protocol.Problem(detail=exc.reason))
+    return Status(201 if created else 200, protocol.Ok())
+
+
+@api.put(
+    "/sessions/{session_uuid}",
+    response={200: protocol.SessionAnswer, 400: protocol.Problem, 409: protocol.Refusal},
+)
+def put_session(
+    request: HttpRequest, session_uuid: uuid.UUID, data: protocol.Session
+) -> Status[protocol.SessionAnswer | protocol.Problem | protocol.Refusal]:
+    if data.uuid != session_uuid:
+        return Status(400, protocol.Problem(detail="The uuid in the path and in the body differ."))
+    studio = _studio(request)
+    try:
+        session = session_publish(studio=studio, data=data)
+    except PublishRefused as exc:
+        return Status(409, protocol.Refusal(detail=exc.detail, missing=exc.missing))
+    return Status(
+        200,
+        protocol.SessionAnswer(
+            uuid=session.uuid,
+            images=session.images.count(),
+            url=request.build_absolute_uri(f"/s/{studio.slug}/e/{session.uuid}/"),
+        ),
+    )
+
+
+@api.get("/sessions/{session_uuid}", response={200: protocol.SessionState, 404: protocol.Problem})
+def get_session(
+    request: HttpRequest, session_uuid: uuid.UUID
+) -> Status[protocol.SessionState | protocol.Problem]:
+    session = OnlineSession.objects.filter(studio=_studio(request), uuid=session_uuid).first()
+    if session is None:
+        return Status(404, protocol.Problem(detail="This studio has no such online session."))
+    return Status(
+        200,
+        protocol.SessionState(
+            uuid=session.uuid,
+            expire_date=session.expire_date,
+            images=session.images.count(),
+            taken_down=session.taken_down_at is not None,
+        ),
+    )
+
+
+@api.delete("/sessions/{session_uuid}", response={200: protocol.Ok, 404: protocol.Problem})
+def delete_session(
+    request: HttpRequest, session_uuid: uuid.UUID
+) -> Status[protocol.Ok | protocol.Problem]:
+    """Take a session down: closed to everyone, its derivatives deleted. Repeatable."""
+    if not session_take_down(studio=_studio(request), session_uuid=session_uuid):
+        return Status(404, protocol.Problem(detail="This studio has no such online session."))
+    return Status(200, protocol.Ok())

@@ -1,0 +1,401 @@
+"""The studio's synchronizer: pushes what the desk marked for upload to the gallery.
+
+Every write is an idempotent PUT keyed by the studio's uuids, derivatives are
+sent only when the gallery lacks them (by SHA-256), and a session is published
+in one PUT only after all its derivatives are there. So a sync cut anywhere
+and run again ends in the state of one that never broke, with nothing sent twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import httpx
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from proofroom.studio.clients import Client
+from proofroom.studio.derivatives import derivative_key
+from proofroom.studio.images import DerivativeStatus, ImageGroup
+from proofroom.studio.online import OnlineSettings, OnlineState, studio_today
+from proofroom.studio.pricelists import PriceList
+from proofroom.studio.sessions import session_status_change
+from proofroom.studio.studios import Studio, studio_get
+from proofroom.studio.syncs import SyncKind, SyncRun, SyncStatus
+from proofroom.studio.workflow import StageRole, stage_for_role
+from proofroom.sync import protocol
+
+logger = logging.getLogger(__name__)
+
+
+class SyncFailed(Exception):
+    """The sync stopped; the message is for the photographer."""
+
+
+@dataclass
+class Counters:
+    requests: int = 0
+    bytes_sent: int = 0
+    blobs_sent: int = 0
+
+
+class Gallery:
+    """The gallery's sync API over HTTP, with clear errors for the desk."""
+
+    def __init__(
+        self, *, base_url: str, api_key: str, transport: httpx.BaseTransport | None = None
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.counters = Counters()
+        self.http = httpx.Client(
+            base_url=self.base_url + protocol.PREFIX,
+            headers={"Authorization": f"Bearer {api_key}", "User-Agent": "proofroom-sync/1"},
+            timeout=httpx.Timeout(30.0, connect=10.0),
+            transport=transport or httpx.HTTPTransport(retries=3),
+        )
+
+    def close(self) -> None:
+        self.http.close()
+
+    def request(self, method: str, path: str, **kwargs: object) -> httpx.Response:
+        self.counters.requests += 1
+        try:
+            response = self.http.request(method, path, **kwargs)  # type: ignore[arg-type]
+        except httpx.TimeoutException:
+            raise SyncFailed(f"The gallery at {self.base_url} did not answer in time.") from None
+        except httpx.TransportError as exc:
+            raise SyncFailed(f"Cannot reach the gallery at {self.base_url} ({exc}).") from None
+        if response.status_code == 401:
+            raise SyncFailed("The gallery refused the API key. Check it in Settings.")
+        if response.status_code >= 500:
+            raise SyncFailed(f"The gallery had an error ({response.status_code}); try again later.")
+        return response
+
+    def put(self, path: str, model: protocol.Wire) -> httpx.Response:
+        response = self.request(
+            "PUT",
+            path,
+            content=model.model_dump_json(),
+            headers={"Content-Type": "application/json"},
+        )
+        if response.status_code not in (200, 201, 409):
+            raise SyncFailed(f"The gallery refused {path}: {_detail(response)}")
+        return response
+
+    def missing(self, hashes: list[str]) -> list[str]:
+        if not hashes:
+            return []
+        body = protocol.BlobQuery(hashes=hashes).model_dump_json()
+        response = self.request(
+            "POST", "/blobs/missing", content=body, headers={"Content-Type": "application/json"}
+        )
+        return protocol.BlobAnswer.model_validate_json(response.content).missing
+
+    def put_blob(self, sha256: str) -> None:
+        with default_storage.open(derivative_key(sha256), "rb") as handle:
+            data = handle.read()
+        response = self.request(
+            "PUT", f"/blobs/{sha256}", content=data, headers={"Content-Type": "image/jpeg"}
+        )
+        if response.status_code not in (200, 201):
+            raise SyncFailed(f"The gallery refused a preview: {_detail(response)}")
+        self.counters.bytes_sent += len(data)
+        self.counters.blobs_sent += 1
+
+
+def _detail(response: httpx.Response) -> str:
+    try:
+        return str(response.json().get("detail", response.text))[:300]
+    except ValueError:
+        return response.text[:300] or f"HTTP {response.status_code}"
+
+
+Progress = Callable[[SyncRun], None]
+
+
+class Synchronizer:
+    def __init__(
+        self, *, run: SyncRun, gallery: Gallery, studio: Studio, on_progress: Progress | None
+    ) -> None:
+        self.run, self.gallery, self.studio = run, gallery, studio
+        self.on_progress = on_progress
+
+    def tell(self, line: str) -> None:
+        self.run.note(line)
+        logger.info("sync %s: %s", self.run.pk, line)
+
+    def step(self, text: str, *, done: int | None = None, total: int | None = None) -> None:
+        self.run.progress(step=text, done=done, total=total)
+        if self.on_progress is not None:
+            self.run.refresh_from_db()
+            self.on_progress(self.run)
+
+    # --- uploads ---------------------------------------------------------------
+    def put_studio(self) -> None:
+        s = self.studio
+        self.gallery.put(
+            "/studio",
+            protocol.StudioProfile(
+                name=s.name,
+                email=s.email,
+                phone=s.phone,
+                website=s.website,
+                currency=s.currency,
+                time_zone=s.time_zone,
+            ),
+        )
+
+    def put_client(self, client: Client) -> None:
+        self.gallery.put(
+            f"/clients/{client.uuid}",
+            protocol.Client(
+                uuid=client.uuid,
+                first_name=client.first_name,
+                last_name=client.last_name,
+                email=client.email,
+                phone=client.phone,
+                address=protocol.Address(
+                    street=client.street,
+                    city=client.city,
+                    region=client.region,
+                    postal_code=client.postal_code,
+                    country=client.country,
+                ),
+                login_reset=client.login_reset,
+            ),
+        )
+        Client.objects.filter(pk=client.pk).update(synced_at=timezone.now())
+
+    def put_price_list(self, price_list: PriceList) -> None:
+        products = list(price_list.products.prefetch_related("package_items__product"))
+        self.gallery.put(
+            f"/price-lists/{price_list.uuid}",
+            protocol.PriceList(
+                uuid=price_list.uuid,
+                name=price_list.name,
+                currency=price_list.currency,
+                products=[
+                    protocol.Product(
+                        uuid=p.uuid,
+                        name=p.name,
+                        category=protocol.ProductCategory(p.category),
+                        size=p.size,
+                        price=p.price,
+                        items=[
+                            protocol.PackageItem(product=i.product.uuid, quantity=i.quantity)
+                            for i in p.package_items.all()
+                        ],
+                    )
+                    for p in products
+                ],
+            ),
+        )
+
+    def manifest(self, online: OnlineSettings) -> protocol.Session:
+        session = online.session
+        images = list(
+            online.images.filter(status=DerivativeStatus.READY).order_by("position", "pk")
+        )
+        chosen = {image.pk for image in images}
+        groups = []
+        for group in ImageGroup.objects.filter(session=session, show_online=True).prefetch_related(
+            "images"
+        ):
+            groups.append(
+                protocol.Group(
+                    uuid=group.uuid,
+                    name=group.name,
+                    images=[i.uuid for i in group.images.all() if i.pk in chosen],
+                )
+            )
+        return protocol.Session(
+            uuid=session.uuid,
+            number=session.number,
+            client=session.client.uuid,
+            date=session.date,
+            title=session.title,
+            expire_date=online.expire_date,
+            price_list=online.price_list.uuid if online.price_list else None,
+            event_type=protocol.EventType(online.event_type),
+            event_code=online.event_code,
+            event_description=online.event_description,
+            groups=groups,
+            images=[
+                protocol.Image(
+                    uuid=i.uuid,
+                    file_name=i.file_name,
+                    position=n,
+                    preview=i.preview_sha256,
+                    preview_width=i.preview_width or 1,
+                    preview_height=i.preview_height or 1,
+                    thumbnail=i.thumbnail_sha256,
+                )
+                for n, i in enumerate(images)
+            ],
+        )
+
+    def upload_session(self, online: OnlineSettings) -> None:
+        session = online.session
+        revision = online.revision
+        not_ready = online.images.exclude(status=DerivativeStatus.READY).count()
+        if not_ready:
+            self.tell(
+                f"#{session.number}: {not_ready} chosen images have no preview yet; left out."
+            )
+        manifest = self.manifest(online)
+        hashes = [h for i in manifest.images for h in (i.preview, i.thumbnail)]
+        missing = self.gallery.missing(hashes)
+        self.send_blobs(session.number, missing)
+        response = self.gallery.put(f"/sessions/{session.uuid}", manifest)
+        if response.status_code == 409:
+            refusal = protocol.Refusal.model_validate_json(response.content)
+            if not refusal.missing:
+                raise SyncFailed(f"#{session.number}: {refusal.detail}")
+            self.send_blobs(session.number, refusal.missing)
+            response = self.gallery.put(f"/sessions/{session.uuid}", manifest)
+            if response.status_code != 200:
+                raise SyncFailed(f"#{session.number}: {_detail(response)}")
+        answer = protocol.SessionAnswer.model_validate_json(response.content)
+        with transaction.atomic():
+            OnlineSettings.objects.filter(pk=online.pk).update(
+                state=OnlineState.ONLINE,
+                uploaded_at=timezone.now(),
+                gallery_url=answer.url,
+                last_problem="",
+                removed_at=None,
+            )
+            OnlineSettings.objects.filter(pk=online.pk, revision=revision).update(
+                needs_upload=False
+            )
+            online_stage = stage_for_role(StageRole.ONLINE)
+            if online_stage is not None and session.stage.position < online_stage.position:
+                session_status_change(session=session, stage=online_stage, user=self.run.started_by)
+        self.tell(f"#{session.number} {session.title}: online with {answer.images} images.")
+
+    def send_blobs(self, number: int, missing: list[str]) -> None:
+        if missing:
+            self.tell(f"#{number}: sending {len(missing)} previews and thumbnails.")
+        for sha in missing:
+            self.gallery.put_blob(sha)
+            self.step(f"#{number}: sending images", done=self.run.done + 1)
+            self.run.done += 1
+
+    def remove_expired(self) -> int:
+        today = studio_today(self.studio)
+        expired = list(
+            OnlineSettings.objects.filter(
+                state__in=[OnlineState.ONLINE, OnlineState.PENDING], expire_date__lt=today
+            ).select_related("session")
+        )
+        for online in expired:
+            response = self.gallery.request("DELETE", f"/sessions/{online.session.uuid}")
+            if response.status_code not in (200, 404):
+                raise SyncFailed(f"#{online.session.number}: {_detail(response)}")
+            OnlineSettings.objects.filter(pk=online.pk).update(
+                state=OnlineState.REMOVED, removed_at=timezone.now(), needs_upload=False
+            )
+            self.tell(f"#{online.session.number} {online.session.title}: taken down.")
+        return len(expired)
+
+    # --- the run ------------------------------------------------------------------
+    def execute(self) -> None:
+        kinds = set(self.run.kinds)
+        self.step("Checking the gallery")
+        self.gallery.request("GET", "/ping")
+        self.put_studio()
+        pending = OnlineSettings.objects.filter(needs_upload=True).select_related(
+            "session__client", "session__stage", "price_list"
+        )
+        if self.run.session_ids:
+            pending = pending.filter(session_id__in=self.run.session_ids)
+        pending_list = list(pending) if SyncKind.SESSIONS in kinds else []
+
+        if SyncKind.PRICE_LISTS in kinds or pending_list:
+            lists = PriceList.objects.filter(
+                Q(pk__in=[o.price_list_id for o in pending_list if o.price_list_id])
+                | (Q(web_enabled=True) if SyncKind.PRICE_LISTS in kinds else Q(pk__in=[]))
+            ).distinct()
+            for price_list in lists:
+                self.step(f"Price list {price_list.name}")
+                self.put_price_list(price_list)
+
+        clients: dict[int, Client] = {o.session.client_id: o.session.client for o in pending_list}
+        if SyncKind.CLIENTS in kinds:
+            online_clients = Client.objects.filter(
+                sessions__online__state__in=[OnlineState.ONLINE, OnlineState.PENDING]
+            ).filter(Q(synced_at__isnull=True) | Q(updated_at__gt=F("synced_at")))
+            clients.update({c.pk: c for c in online_clients.distinct()})
+        for client in clients.values():
+            self.step(f"Client {client.full_name}")
+            self.put_client(client)
+
+        if pending_list:
+            hashes = 0
+            for online in pending_list:
+                hashes += 2 * online.images.filter(status=DerivativeStatus.READY).count()
+            self.run.done = 0
+            self.step("Sessions and images", done=0, total=hashes)
+            for online in pending_list:
+                try:
+                    self.upload_session(online)
+                except SyncFailed as exc:
+                    OnlineSettings.objects.filter(pk=online.pk).update(last_problem=str(exc)[:300])
+                    raise
+                SyncRun.objects.filter(pk=self.run.pk).update(
+                    sessions_uploaded=F("sessions_uploaded") + 1
+                )
+        if SyncKind.REMOVE_EXPIRED in kinds:
+            self.step("Removing expired sessions")
+            removed = self.remove_expired()
+            SyncRun.objects.filter(pk=self.run.pk).update(sessions_removed=removed)
+
+
+def sync_run_execute(
+    *,
+    run_id: int,
+    transport: httpx.BaseTransport | None = None,
+    on_progress: Progress | None = None,
+) -> SyncRun:
+    """Run a queued sync to its end; the run records success or the reason it failed."""
+    run = SyncRun.objects.get(pk=run_id)
+    SyncRun.objects.filter(pk=run.pk).update(status=SyncStatus.RUNNING, started_at=timezone.now())
+    studio = studio_get()
+    gallery = None
+    try:
+        if studio is None or not studio.gallery_url or not studio.gallery_api_key:
+            raise SyncFailed("Set the gallery's address and API key in Settings first.")
+        gallery = Gallery(
+            base_url=studio.gallery_url, api_key=studio.gallery_api_key, transport=transport
+        )
+        Synchronizer(run=run, gallery=gallery, studio=studio, on_progress=on_progress).execute()
+    except SyncFailed as exc:
+        run.note(f"Stopped: {exc}")
+        _finish(run, gallery, SyncStatus.FAILED, str(exc))
+    except Exception as exc:
+        logger.exception("sync %s failed", run.pk)
+        run.note(f"Stopped by an unexpected error: {exc.__class__.__name__}: {exc}")
+        _finish(run, gallery, SyncStatus.FAILED, str(exc))
+        raise
+    else:
+        run.note("Done.")
+        _finish(run, gallery, SyncStatus.SUCCEEDED, "Done")
+    run.refresh_from_db()
+    return run
+
+
+def _finish(run: SyncRun, gallery: Gallery | None, status: str, step: str) -> None:
+    counters = gallery.counters if gallery else Counters()
+    SyncRun.objects.filter(pk=run.pk).update(
+        status=status,
+        finished_at=timezone.now(),
+        step=step[:200],
+        requests=counters.requests,
+        bytes_sent=counters.bytes_sent,
+        images_sent=counters.blobs_sent,
+    )
+    if gallery is not None:
+        gallery.close()

@@ -1,0 +1,165 @@
+"""Sync protocol v1: the wire schemas shared by the studio and the gallery.
+
+Additive changes only. Every model keeps fields it does not know
+(``extra="allow"``), so an older gallery accepts a newer studio's upload and
+a newer field is never an error. Money is integer minor units plus an ISO 4217
+currency; dates are ISO dates in the studio's time zone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+VERSION = 1
+PREFIX = "/api/sync/v1"
+SHA256_PATTERN = r"^[0-9a-f]{64}$"
+
+
+class Wire(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class EventType(enum.StrEnum):
+    """Who may view an online session (the seed's "Event Type")."""
+
+    NONE = "none"  # the client and the people they invite
+    PRIVATE = "private"  # anyone with the event code
+    PUBLIC = "public"  # listed on the studio's site
+
+
+class ProductCategory(enum.StrEnum):
+    PRINT = "print"
+    CANVAS = "canvas"
+    DIGITAL = "digital"
+    PACKAGE = "package"
+    OTHER = "other"
+
+
+class StudioProfile(Wire):
+    """The studio's public face on its gallery site."""
+
+    name: str = Field(max_length=120)
+    email: str = ""
+    phone: str = ""
+    website: str = ""
+    currency: str = Field(min_length=3, max_length=3)
+    time_zone: str = "UTC"
+
+
+class Address(Wire):
+    street: str = ""
+    city: str = ""
+    region: str = ""
+    postal_code: str = ""
+    country: str = ""
+
+
+class Client(Wire):
+    uuid: UUID
+    first_name: str = Field(max_length=80)
+    last_name: str = Field(max_length=80)
+    email: str = ""
+    phone: str = ""
+    address: Address = Field(default_factory=Address)
+    login_reset: int = Field(
+        0,
+        ge=0,
+        description="Grows by one each time the studio presses Reset Login; when it grows, "
+        "the gallery puts the user name back to the email and the password to the last name.",
+    )
+
+
+class PackageItem(Wire):
+    product: UUID
+    quantity: int = Field(ge=1)
+
+
+class Product(Wire):
+    uuid: UUID
+    name: str = Field(max_length=120)
+    category: ProductCategory
+    size: str = ""
+    price: int = Field(ge=0, description="Minor units of the price list's currency.")
+    items: list[PackageItem] = Field(default_factory=list)
+
+
+class PriceList(Wire):
+    uuid: UUID
+    name: str = Field(max_length=100)
+    currency: str = Field(min_length=3, max_length=3)
+    products: list[Product] = Field(default_factory=list)
+
+
+class Group(Wire):
+    uuid: UUID
+    name: str = Field(max_length=80)
+    images: list[UUID] = Field(default_factory=list)
+
+
+class Image(Wire):
+    uuid: UUID
+    file_name: str = Field(max_length=255)
+    position: int = Field(ge=0)
+    preview: str = Field(pattern=SHA256_PATTERN, description="SHA-256 of the preview JPEG")
+    preview_width: int = Field(gt=0)
+    preview_height: int = Field(gt=0)
+    thumbnail: str = Field(pattern=SHA256_PATTERN, description="SHA-256 of the thumbnail JPEG")
+
+
+class Session(Wire):
+    """An online session: everything the gallery shows of it, in one idempotent PUT."""
+
+    uuid: UUID
+    number: int = Field(ge=1)
+    client: UUID
+    date: dt.date
+    title: str = Field(max_length=200)
+    expire_date: dt.date
+    price_list: UUID | None = None
+    event_type: EventType = EventType.NONE
+    event_code: str = Field("", max_length=40)
+    event_description: str = Field("", max_length=500)
+    groups: list[Group] = Field(default_factory=list)
+    images: list[Image] = Field(default_factory=list)
+
+
+class BlobQuery(Wire):
+    hashes: list[str] = Field(max_length=10_000)
+
+
+class BlobAnswer(Wire):
+    missing: list[str]
+
+
+class SessionAnswer(Wire):
+    uuid: UUID
+    images: int
+    url: str
+
+
+class SessionState(Wire):
+    uuid: UUID
+    expire_date: dt.date
+    images: int
+    taken_down: bool
+
+
+class Refusal(Wire):
+    """409: the upload cannot be applied yet; ``missing`` lists derivatives to send first."""
+
+    detail: str
+    missing: list[str] = Field(default_factory=list)
+
+
+class Ok(Wire):
+    ok: bool = True
+    version: int = VERSION
+
+
+class Problem(Wire):
+    detail: str
+
