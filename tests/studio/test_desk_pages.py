@@ -59,6 +59,7 @@ def test_settings_save_preferences_and_a_png_watermark(desk: Browser, studio: St
         "watermark_enabled": "on",
         "watermark_text": "© Northlight",
         "watermark_opacity": 40,
+        "expire_warning_days": 7,
     }
     not_png = SimpleUploadedFile("logo.png", b"GIF89a...", "image/png")
     refused = desk.post("/desk/settings/", {**form, "watermark_file": not_png})
