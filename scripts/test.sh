@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Set up and run every check: ruff, mypy, Django's checks, migrations, the import
 # contract, then the test suite on SQLite — and again on PostgreSQL when
-# DATABASE_URL points at one. Installs Debian's chromium for the browser tests.
+# DATABASE_URL points at one. Installs Debian's chromium (browser tests) and
+# exiftool (XMP sidecar tests) when they are missing.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
 
-if ! command -v chromium >/dev/null && [ -z "${PROOFROOM_CHROMIUM:-}" ]; then
-  apt_install chromium
-fi
+missing=()
+if ! command -v chromium >/dev/null && [ -z "${PROOFROOM_CHROMIUM:-}" ]; then missing+=(chromium); fi
+# exiftool: the tests read exported XMP sidecars back with a real XMP parser.
+command -v exiftool >/dev/null || missing+=(libimage-exiftool-perl)
+if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
 
 PG_URL="${DATABASE_URL:-}"
 unset DATABASE_URL GALLERY_DATABASE_URL PROOFROOM_SIDE

@@ -113,3 +113,11 @@ def test_unknown_session_or_stage_is_404(desk: Browser) -> None:
     assert (
         desk.post(f"/desk/sessions/{session.number}/status/", {"stage": 99999}).status_code == 404
     )
+
+
+def test_hub_columns_follow_the_configured_order(desk: Browser) -> None:
+    # Counting sessions per stage is an aggregate, which drops Meta.ordering.
+    WorkflowStage.objects.filter(name="Booked").update(position=999)
+    body = desk.get("/desk/workflow/").content.decode()
+    assert body.index(">Delivered</a>") < body.index(">Booked</a>")
+    assert body.index(">Photographed</a>") < body.index(">Upload Images</a>")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import httpx
@@ -16,6 +17,7 @@ from proofroom.studio.images import Image
 from proofroom.studio.online import OnlineSettings, OnlineState, session_extend
 from proofroom.studio.syncs import SyncKind, SyncStatus
 from proofroom.studio.workflow import StageRole
+from proofroom.sync import client as client_module
 from tests.sync.conftest import add_photos, days_from_today, mark
 
 pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
@@ -57,7 +59,7 @@ def test_added_images_send_only_new_bytes_and_deselected_ones_leave(
     dropped = set(Image.objects.filter(session=wedding).exclude(pk__in=[i.pk for i in new + keep]))
     mark(wedding, image_ids=[i.pk for i in keep + new])
     run = sync()
-    assert run.images_sent == 4  # two new images × (preview + thumbnail)
+    assert run.images_sent == 4  # two new images x (preview + thumbnail)
     online = OnlineSession.objects.get(uuid=wedding.uuid)
     assert set(online.images.values_list("uuid", flat=True)) == {i.uuid for i in keep + new}
     for image in dropped:
@@ -73,9 +75,15 @@ def test_extend_sends_the_new_expire_date(wedding, sync) -> None:  # type: ignor
     assert OnlineSession.objects.get(uuid=wedding.uuid).expire_date == days_from_today(90)
 
 
-def test_take_down_deletes_every_derivative(wedding, sync) -> None:  # type: ignore[no-untyped-def]
-    mark(wedding)
+def test_take_down_deletes_every_derivative(wedding, sync, live_server) -> None:  # type: ignore[no-untyped-def]
+    mark(wedding, event_type="public")
     sync()
+    image = Image.objects.filter(session=wedding).first()
+    assert image is not None
+    urls = [
+        f"{live_server.url}/s/northlight/i/{image.uuid}/{kind}/" for kind in ("thumb", "preview")
+    ]
+    assert [httpx.get(u).status_code for u in urls] == [200, 200]
     keys = list(Blob.objects.values_list("key", flat=True))
     assert keys and all(default_storage.exists(k) for k in keys)
     OnlineSettings.objects.filter(session=wedding).update(expire_date=days_from_today(-1))
@@ -86,41 +94,93 @@ def test_take_down_deletes_every_derivative(wedding, sync) -> None:  # type: ign
     assert not Blob.objects.exists()
     assert not any(default_storage.exists(k) for k in keys)
     assert OnlineSettings.objects.get(session=wedding).state == OnlineState.REMOVED
+    assert [httpx.get(u).status_code for u in urls] == [404, 404]
     assert sync([SyncKind.REMOVE_EXPIRED]).sessions_removed == 0
 
 
 class CutAfter(httpx.BaseTransport):
-    """A connection that drops after a number of image uploads, like a pulled cable."""
+    """A connection that drops after a number of image requests, like a pulled cable.
 
-    def __init__(self, blobs: int) -> None:
-        self.left = blobs
+    It records which derivatives each request carried (single PUTs and batches)."""
+
+    def __init__(self, requests: int) -> None:
+        self.left = requests
         self.inner = httpx.HTTPTransport()
         self.sent: list[str] = []
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        if request.method == "PUT" and "/blobs/" in request.url.path:
+        if "/blobs/" in request.url.path and not request.url.path.endswith("/missing"):
             if self.left == 0:
                 raise httpx.ReadError("connection dropped", request=request)
             self.left -= 1
-            self.sent.append(request.url.path.rsplit("/", 1)[1])
+            body = request.read()
+            self.sent += re.findall(rb'filename="([0-9a-f]{64})\.jpg"', body) or [
+                request.url.path.rsplit("/", 1)[1].encode()
+            ]
         return self.inner.handle_request(request)
 
 
-def test_sync_cut_mid_upload_then_rerun_ends_whole_with_nothing_sent_twice(wedding, sync) -> None:  # type: ignore[no-untyped-def]
+def test_sync_cut_mid_upload_then_rerun_ends_whole_with_nothing_sent_twice(  # type: ignore[no-untyped-def]
+    wedding, sync, monkeypatch
+) -> None:
+    monkeypatch.setattr(client_module, "BATCH_MAX_FILES", 5)
     mark(wedding)
-    cut = CutAfter(blobs=5)
+    cut = CutAfter(requests=1)
     broken = sync(transport=cut)
     assert broken.status == SyncStatus.FAILED
     assert "Cannot reach the gallery" in broken.log
     assert not OnlineSession.objects.filter(uuid=wedding.uuid).exists()  # nothing half-published
     assert OnlineSettings.objects.get(session=wedding).needs_upload
+    assert Blob.objects.count() == 5  # the first batch arrived whole
 
-    resumed = CutAfter(blobs=1000)
+    resumed = CutAfter(requests=1000)
     again = sync(transport=resumed)
     assert again.status == SyncStatus.SUCCEEDED, again.log
     assert len(cut.sent) == 5 and len(resumed.sent) == 7
     assert not set(cut.sent) & set(resumed.sent)
     assert OnlineSession.objects.get(uuid=wedding.uuid).images.count() == 6
+
+
+def test_an_older_gallery_without_batches_gets_single_puts(wedding, sync) -> None:  # type: ignore[no-untyped-def]
+    class NoBatches(httpx.BaseTransport):
+        def __init__(self) -> None:
+            self.inner = httpx.HTTPTransport()
+            self.puts = 0
+
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            if request.url.path.endswith("/blobs/batch"):
+                return httpx.Response(404, json={"detail": "Not Found"})
+            if request.method == "PUT" and "/blobs/" in request.url.path:
+                self.puts += 1
+            return self.inner.handle_request(request)
+
+    old = NoBatches()
+    mark(wedding)
+    run = sync(transport=old)
+    assert run.status == SyncStatus.SUCCEEDED, run.log
+    assert old.puts == 12 and run.images_sent == 12
+
+
+def test_a_damaged_derivative_in_a_batch_is_refused_by_name(live_server, connected) -> None:  # type: ignore[no-untyped-def]
+    from proofroom.gallery.tenants import Studio as GalleryStudio
+
+    key = api_key_create(studio=GalleryStudio.objects.get(slug="northlight"))
+    jpeg = b"\xff\xd8\xff" + b"x" * 100
+    import hashlib
+
+    good = hashlib.sha256(jpeg).hexdigest()
+    response = httpx.post(
+        f"{live_server.url}/api/sync/v1/blobs/batch",
+        headers={"Authorization": f"Bearer {key}"},
+        files=[
+            ("blob", (f"{good}.jpg", jpeg, "image/jpeg")),
+            ("blob", (f"{'0' * 64}.jpg", jpeg, "image/jpeg")),
+        ],
+    )
+    answer = response.json()
+    assert answer["stored"] == [good]
+    assert answer["refused"][0]["sha256"] == "0" * 64
+    assert "damaged" in answer["refused"][0]["detail"]
 
 
 def test_a_rival_studios_key_sees_nothing_of_ours(wedding, sync, live_server, rival_studio) -> None:  # type: ignore[no-untyped-def]

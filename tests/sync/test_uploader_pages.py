@@ -79,9 +79,9 @@ def test_extend_from_the_online_tab(desk: Browser, wedding, sync) -> None:  # ty
     mark(wedding)
     sync()
     url = f"/desk/sessions/{wedding.number}/online/"
-    past = desk.post(url, {"expire_date": days_from_today(-3).isoformat()})
+    past = desk.post(url, {"action": "extend", "expire_date": days_from_today(-3).isoformat()})
     assert "Choose today or a later date." in past.content.decode()
-    desk.post(url, {"expire_date": days_from_today(60).isoformat()})
+    desk.post(url, {"action": "extend", "expire_date": days_from_today(60).isoformat()})
     assert OnlineSettings.objects.get(session=wedding).needs_upload
     sync()
     assert OnlineSession.objects.get(uuid=wedding.uuid).expire_date == days_from_today(60)
@@ -159,7 +159,8 @@ def test_gallery_create_studio_prints_a_working_key_once(tmp_path: Path) -> None
             "manage",
             "shell",
             "-c",
-            f"from proofroom.gallery.tenants import studio_for_api_key; print(studio_for_api_key('{key}'))",
+            "from proofroom.gallery.tenants import studio_for_api_key\n"
+            f"print(studio_for_api_key('{key}'))",
         ],
         env=env,
         capture_output=True,

@@ -119,8 +119,8 @@ def database_from_url(name: str, url: str) -> dict[str, object]:
     except (ValueError, KeyError) as exc:
         raise ConfigError(f"{name} is not a valid database URL ({exc})") from None
     if config["ENGINE"] == "django.db.backends.sqlite3":
-        config["CONN_MAX_AGE"] = 0
         config["OPTIONS"] = sqlite_options()
+    config["CONN_HEALTH_CHECKS"] = True
     return config
 
 

@@ -13,9 +13,11 @@ from types import SimpleNamespace
 from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+
+from proofroom.gallery.db import atomic
 
 
 class AccountKind(models.TextChoices):
@@ -27,6 +29,7 @@ class Account(models.Model):
     """A person who signs in to one studio's gallery."""
 
     studio = models.ForeignKey("gallery.Studio", on_delete=models.CASCADE, related_name="accounts")
+    uuid = models.UUIDField(default=uuid.uuid4, editable=False, db_index=True)
     kind = models.CharField(max_length=8, choices=AccountKind.choices, default=AccountKind.CLIENT)
     client_uuid = models.UUIDField(null=True, blank=True, help_text="The studio's client record.")
     first_name = models.CharField(max_length=80)
@@ -126,7 +129,7 @@ class _ValidatorView:
         self.email = account.email
 
 
-@transaction.atomic
+@atomic
 def account_set_password(*, account: Account, password: str) -> None:
     _check_new_password(account, password)
     account.password = make_password(password)
@@ -134,7 +137,7 @@ def account_set_password(*, account: Account, password: str) -> None:
     account.save(update_fields=["password", "must_set_password"])
 
 
-@transaction.atomic
+@atomic
 def account_change_username(*, account: Account, username: str) -> None:
     username = username.strip()
     if not username:
@@ -156,7 +159,7 @@ def _reset_to_defaults(account: Account) -> None:
     account.must_set_password = True
 
 
-@transaction.atomic
+@atomic
 def account_from_studio_client(
     *,
     studio_id: int,
@@ -194,4 +197,53 @@ def account_from_studio_client(
         # cannot sign in by email until the studio fixes the duplicate.
         account.username = ""
     account.save()
+    return account
+
+
+@atomic
+def account_guest_create(
+    *,
+    studio_id: int,
+    first_name: str,
+    last_name: str,
+    email: str,
+    password: str,
+    session_uuid: uuid.UUID | None = None,
+) -> Account:
+    """A guest signs up on a private or public event: their own login, same password rules.
+
+    The studio hears of it through the change feed (Download Guests).
+    """
+    from proofroom.gallery.feed import change_emit
+    from proofroom.sync import protocol
+
+    email = email.strip()
+    if not first_name.strip() or not last_name.strip():
+        raise ValidationError("Enter your first and last name.")
+    if Account.objects.filter(studio_id=studio_id, username__iexact=email).exists():
+        raise ValidationError("An account with this email exists already: sign in instead.")
+    account = Account(
+        studio_id=studio_id,
+        kind=AccountKind.GUEST,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        email=email,
+        username=email,
+        must_set_password=False,
+    )
+    _check_new_password(account, password)
+    account.password = make_password(password)
+    account.full_clean(exclude=["password"])
+    account.save()
+    change_emit(
+        studio_id=studio_id,
+        kind=protocol.ChangeKind.GUEST,
+        payload=protocol.GuestChange(
+            account=account.uuid,
+            first_name=account.first_name,
+            last_name=account.last_name,
+            email=account.email,
+            session=session_uuid,
+        ).model_dump(mode="json"),
+    )
     return account

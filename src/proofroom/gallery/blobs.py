@@ -10,7 +10,9 @@ import hashlib
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import models, transaction
+from django.db import models
+
+from proofroom.gallery.db import atomic, on_commit
 
 MAX_BLOB_BYTES = 40 * 1024 * 1024
 
@@ -63,7 +65,7 @@ def blob_put(*, studio_id: int, sha256: str, data: bytes) -> bool:
     key = blob_key(studio_id, sha256)
     if not default_storage.exists(key):
         key = default_storage.save(key, ContentFile(data))
-    with transaction.atomic():
+    with atomic():
         _, created = Blob.objects.get_or_create(
             studio_id=studio_id, sha256=sha256, defaults={"size_bytes": len(data), "key": key}
         )
@@ -84,7 +86,7 @@ def blobs_delete_unused(*, studio_id: int, hashes: set[str]) -> int:
     doomed = list(Blob.objects.filter(studio_id=studio_id, sha256__in=hashes - used))
     keys = [blob.key for blob in doomed]
     Blob.objects.filter(pk__in=[blob.pk for blob in doomed]).delete()
-    transaction.on_commit(lambda: _delete_files(keys))
+    on_commit(lambda: _delete_files(keys))
     return len(doomed)
 
 

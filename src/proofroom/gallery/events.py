@@ -35,6 +35,10 @@ class OnlineSession(models.Model):
     published_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     taken_down_at = models.DateTimeField(null=True, blank=True)
+    yearbook_deadline = models.DateField(null=True, blank=True)
+    yearbook_images = models.JSONField(
+        default=list, blank=True, help_text="uuids of the images eligible as the yearbook pose"
+    )
 
     class Meta:
         ordering = ["studio", "-published_at"]

@@ -4,6 +4,8 @@ from proofroom.gallery.accounts import Account
 from proofroom.gallery.blobs import Blob
 from proofroom.gallery.catalog import PriceList, Product
 from proofroom.gallery.events import Invitation, OnlineGroup, OnlineImage, OnlineSession
+from proofroom.gallery.feed import Change, ChangeAck
+from proofroom.gallery.selections import ClientGroup, Favourite, YearbookPick
 from proofroom.gallery.tenants import ApiKey, Studio
 from proofroom.gallery.throttle import FailedAttempt
 from proofroom.gallery.visits import GallerySession
@@ -12,7 +14,11 @@ __all__ = [
     "Account",
     "ApiKey",
     "Blob",
+    "Change",
+    "ChangeAck",
+    "ClientGroup",
     "FailedAttempt",
+    "Favourite",
     "GallerySession",
     "Invitation",
     "OnlineGroup",
@@ -21,4 +27,5 @@ __all__ = [
     "PriceList",
     "Product",
     "Studio",
+    "YearbookPick",
 ]

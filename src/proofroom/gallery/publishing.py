@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import uuid
 
-from django.db import transaction
 from django.utils import timezone
 
 from proofroom.gallery.accounts import Account, account_from_studio_client
 from proofroom.gallery.blobs import blobs_delete_unused, blobs_missing
 from proofroom.gallery.catalog import PriceList, Product
+from proofroom.gallery.db import atomic
 from proofroom.gallery.events import OnlineGroup, OnlineImage, OnlineSession, normalize_code
 from proofroom.gallery.tenants import Studio, studio_profile_update
 from proofroom.sync import protocol
@@ -53,7 +53,7 @@ def client_put(*, studio: Studio, data: protocol.Client) -> Account:
     )
 
 
-@transaction.atomic
+@atomic
 def pricelist_put(*, studio: Studio, data: protocol.PriceList) -> PriceList:
     price_list, _ = PriceList.objects.update_or_create(
         studio=studio, uuid=data.uuid, defaults={"name": data.name, "currency": data.currency}
@@ -79,7 +79,7 @@ def pricelist_put(*, studio: Studio, data: protocol.PriceList) -> PriceList:
     return price_list
 
 
-@transaction.atomic
+@atomic
 def session_publish(*, studio: Studio, data: protocol.Session) -> OnlineSession:
     """Publish or update an online session as one atomic change.
 
@@ -115,6 +115,8 @@ def session_publish(*, studio: Studio, data: protocol.Session) -> OnlineSession:
             "event_code": normalize_code(data.event_code),
             "event_description": data.event_description,
             "taken_down_at": None,
+            "yearbook_deadline": data.yearbook.deadline if data.yearbook else None,
+            "yearbook_images": [str(u) for u in data.yearbook.images] if data.yearbook else [],
         },
     )
     gone: set[str] = set()
@@ -145,7 +147,7 @@ def session_publish(*, studio: Studio, data: protocol.Session) -> OnlineSession:
     return session
 
 
-@transaction.atomic
+@atomic
 def session_take_down(*, studio: Studio, session_uuid: uuid.UUID) -> bool:
     """Close a session and delete its derivatives; False when the studio has no such session."""
     found = OnlineSession.objects.select_for_update().filter(studio=studio, uuid=session_uuid)

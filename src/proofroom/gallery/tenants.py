@@ -9,9 +9,11 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 from django.utils.text import slugify
+
+from proofroom.gallery.db import atomic
 
 
 class Studio(models.Model):
@@ -93,7 +95,7 @@ def studio_slug_for(name: str) -> str:
     return slug
 
 
-@transaction.atomic
+@atomic
 def studio_create(*, name: str, slug: str = "", email: str = "", welcome: str = "") -> Studio:
     studio = Studio(name=name, slug=slug or studio_slug_for(name), email=email, welcome=welcome)
     studio.full_clean()
@@ -101,7 +103,7 @@ def studio_create(*, name: str, slug: str = "", email: str = "", welcome: str = 
     return studio
 
 
-@transaction.atomic
+@atomic
 def studio_profile_update(
     *,
     studio: Studio,

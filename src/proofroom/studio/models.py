@@ -1,6 +1,12 @@
 """The studio's own records. Each domain's models live in its module; this collects them."""
 
 from proofroom.studio.clients import Client
+from proofroom.studio.downloads import (
+    DownloadCursor,
+    GuestLink,
+    OnlineFavourite,
+    YearbookSettings,
+)
 from proofroom.studio.images import Image, ImageGroup, ImportRejection
 from proofroom.studio.online import OnlineSettings
 from proofroom.studio.pricelists import PackageItem, PriceList, Product
@@ -11,9 +17,12 @@ from proofroom.studio.workflow import StatusChange, WorkflowStage
 
 __all__ = [
     "Client",
+    "DownloadCursor",
+    "GuestLink",
     "Image",
     "ImageGroup",
     "ImportRejection",
+    "OnlineFavourite",
     "OnlineSettings",
     "PackageItem",
     "PriceList",
@@ -24,4 +33,5 @@ __all__ = [
     "Studio",
     "SyncRun",
     "WorkflowStage",
+    "YearbookSettings",
 ]

@@ -60,6 +60,14 @@ class Studio(models.Model):
         default=7,
         validators=[MinValueValidator(1), MaxValueValidator(90)],
     )
+    auto_sync_minutes = models.PositiveIntegerField(
+        "sync automatically every (minutes)",
+        default=0,
+        validators=[MaxValueValidator(24 * 60)],
+        help_text="0 turns the automatic sync off.",
+    )
+    auto_sync_kinds = models.JSONField("automatic sync does", default=list, blank=True)
+    auto_sync_generation = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -15,6 +15,16 @@ class SyncKind(models.TextChoices):
     CLIENTS = "clients", "Upload Client Logins"
     PRICE_LISTS = "price_lists", "Upload Price Lists"
     REMOVE_EXPIRED = "remove_expired", "Remove expired sessions"
+    DOWNLOAD_FAVOURITES = "favourites", "Download Favorite Images"
+    DOWNLOAD_GUESTS = "guest", "Download Guests"
+    DOWNLOAD_YEARBOOK = "yearbook", "Download Yearbook Image Selection"
+
+
+DOWNLOAD_KINDS = [
+    SyncKind.DOWNLOAD_FAVOURITES,
+    SyncKind.DOWNLOAD_GUESTS,
+    SyncKind.DOWNLOAD_YEARBOOK,
+]
 
 
 # Shown on the synchronizer, disabled, until the issues that build them land.
@@ -27,9 +37,6 @@ LATER_KINDS = {
     ],
     "downloads": [
         "Download Orders",
-        "Download Yearbook Image Selection",
-        "Download Guests",
-        "Download Favorite Images",
         "Download Contracts",
         "Download Album Comments & Approvals",
     ],
@@ -62,6 +69,7 @@ class SyncRun(models.Model):
     sessions_uploaded = models.PositiveIntegerField(default=0)
     sessions_removed = models.PositiveIntegerField(default=0)
     images_sent = models.PositiveIntegerField(default=0)
+    downloaded = models.JSONField(default=dict, blank=True, help_text="changes applied, per kind")
     bytes_sent = models.PositiveBigIntegerField(default=0)
     requests = models.PositiveIntegerField(default=0)
     log = models.TextField(blank=True)
@@ -123,3 +131,53 @@ def sync_start(
 
 def sync_in_progress() -> SyncRun | None:
     return SyncRun.objects.filter(status__in=[SyncStatus.QUEUED, SyncStatus.RUNNING]).first()
+
+
+AUTO_SYNC_MIN_MINUTES = 5
+
+
+def auto_sync_configure(*, minutes: int, kinds: list[str]) -> None:
+    """Turn the scheduled sync on (every ``minutes``) or off (0). A new schedule replaces the
+    old one: ticks of an older generation stop by themselves."""
+    from django.db import transaction
+
+    from proofroom.studio.studios import Studio, studio_get
+    from proofroom.studio.tasks import sync_tick
+
+    studio = studio_get()
+    if studio is None:
+        return
+    if minutes and minutes < AUTO_SYNC_MIN_MINUTES:
+        minutes = AUTO_SYNC_MIN_MINUTES
+    generation = studio.auto_sync_generation + 1
+    Studio.objects.filter(pk=studio.pk).update(
+        auto_sync_minutes=minutes,
+        auto_sync_kinds=[k for k in kinds if k in SyncKind.values],
+        auto_sync_generation=generation,
+    )
+    if minutes:
+        transaction.on_commit(lambda: sync_tick.enqueue(generation))
+
+
+def auto_sync_tick(*, generation: int) -> SyncRun | None:
+    """One beat of the schedule: sync now (unless one is running), then book the next beat."""
+    import datetime as dt
+
+    from proofroom.studio.studios import studio_get
+    from proofroom.studio.tasks import sync_tick
+    from proofroom.sync.client import sync_run_execute
+
+    studio = studio_get()
+    if studio is None or studio.auto_sync_generation != generation or not studio.auto_sync_minutes:
+        return None
+    run = None
+    if sync_in_progress() is None and studio.auto_sync_kinds:
+        run = SyncRun.objects.create(kinds=studio.auto_sync_kinds, trigger="schedule")
+        run = sync_run_execute(run_id=run.pk)
+    later = timezone.now() + dt.timedelta(minutes=studio.auto_sync_minutes)
+    sync_tick.using(run_after=later).enqueue(generation)
+    return run
+
+
+def last_scheduled_sync() -> SyncRun | None:
+    return SyncRun.objects.filter(trigger="schedule").order_by("-created_at").first()

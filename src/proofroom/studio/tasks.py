@@ -48,3 +48,11 @@ def sync_run(run_id: int) -> str:
     from proofroom.sync.client import sync_run_execute
 
     return str(sync_run_execute(run_id=run_id).status)
+
+
+@task(queue_name="sync")
+def sync_tick(generation: int) -> str:
+    from proofroom.studio.syncs import auto_sync_tick
+
+    run = auto_sync_tick(generation=generation)
+    return "stopped" if run is None else str(run.status)

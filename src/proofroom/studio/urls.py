@@ -3,6 +3,7 @@ from django.urls import path
 
 from proofroom.studio.views import (
     clients,
+    exports,
     home,
     media,
     online,
@@ -54,4 +55,5 @@ urlpatterns = [
     # Image files
     path("images/<uuid:image_uuid>/<slug:kind>/", media.image_file, name="image_file"),
     *viewer.urlpatterns,
+    *exports.urlpatterns,
 ]

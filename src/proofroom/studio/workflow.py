@@ -68,7 +68,10 @@ def first_stage() -> WorkflowStage | None:
 
 
 def stages_with_counts() -> QuerySet[WorkflowStage]:
-    return WorkflowStage.objects.annotate(session_count=Count("sessions"))
+    # An aggregate drops Meta.ordering: say it again.
+    return WorkflowStage.objects.annotate(session_count=Count("sessions")).order_by(
+        "position", "pk"
+    )
 
 
 class StatusChange(models.Model):

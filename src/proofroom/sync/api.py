@@ -17,6 +17,7 @@ from ninja.security import HttpBearer
 
 from proofroom.gallery.blobs import BlobRefused, blob_put, blobs_missing
 from proofroom.gallery.events import OnlineSession
+from proofroom.gallery.feed import changes_ack, changes_after, feed_head
 from proofroom.gallery.publishing import (
     PublishRefused,
     client_put,
@@ -89,6 +90,31 @@ def post_blobs_missing(request: HttpRequest, data: protocol.BlobQuery) -> protoc
     )
 
 
+# Declared before /blobs/{sha256}, which would otherwise take "batch" for a hash.
+@api.post("/blobs/batch", response={200: protocol.BatchAnswer})
+def post_blob_batch(request: HttpRequest) -> protocol.BatchAnswer:
+    """Several derivatives in one multipart request, each part named ``<sha256>.jpg``.
+
+    Each is checked and stored on its own, so a batch cut short keeps what arrived whole;
+    one request instead of one per file is what brings a sync near the raw transfer rate.
+    """
+    studio = _studio(request)
+    stored: list[str] = []
+    refused: list[protocol.BlobRefusal] = []
+    for upload in request.FILES.getlist("blob"):
+        sha256 = (upload.name or "").removesuffix(".jpg")
+        if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+            refused.append(protocol.BlobRefusal(sha256=sha256[:64], detail="Not a SHA-256 name."))
+            continue
+        try:
+            blob_put(studio_id=studio.pk, sha256=sha256, data=upload.read())
+        except BlobRefused as exc:
+            refused.append(protocol.BlobRefusal(sha256=sha256, detail=exc.reason))
+        else:
+            stored.append(sha256)
+    return protocol.BatchAnswer(stored=stored, refused=refused)
+
+
 @api.put("/blobs/{sha256}", response={200: protocol.Ok, 201: protocol.Ok, 400: protocol.Problem})
 def put_blob(request: HttpRequest, sha256: str) -> Status[protocol.Ok | protocol.Problem]:
     """The body is the JPEG; it must hash to the name it is put under."""
@@ -151,3 +177,35 @@ def delete_session(
     if not session_take_down(studio=_studio(request), session_uuid=session_uuid):
         return Status(404, protocol.Problem(detail="This studio has no such online session."))
     return Status(200, protocol.Ok())
+
+
+CHANGES_PAGE_MAX = 500
+
+
+@api.get("/changes", response=protocol.ChangesPage)
+def get_changes(
+    request: HttpRequest, kinds: str, after: int = 0, limit: int = 200
+) -> protocol.ChangesPage:
+    """The next changes of these kinds (comma-separated) after a sequence number, oldest first."""
+    studio = _studio(request)
+    wanted = [k for k in kinds.split(",") if k in protocol.ChangeKind.__members__.values()]
+    rows = changes_after(
+        studio_id=studio.pk,
+        kinds=wanted,
+        after=max(after, 0),
+        limit=min(max(limit, 1), CHANGES_PAGE_MAX),
+    )
+    return protocol.ChangesPage(
+        changes=[
+            protocol.Change(seq=row.id, kind=row.kind, at=row.created_at, data=row.payload)
+            for row in rows
+        ],
+        head=feed_head(studio_id=studio.pk),
+    )
+
+
+@api.post("/changes/ack", response=protocol.Ack)
+def post_changes_ack(request: HttpRequest, data: protocol.Ack) -> protocol.Ack:
+    """The studio applied everything of this kind up to ``upto``."""
+    upto = changes_ack(studio_id=_studio(request).pk, kind=data.kind, upto=data.upto)
+    return protocol.Ack(kind=data.kind, upto=upto)

@@ -9,6 +9,7 @@ and run again ends in the state of one that never broke, with nothing sent twice
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -20,12 +21,13 @@ from django.utils import timezone
 
 from proofroom.studio.clients import Client
 from proofroom.studio.derivatives import derivative_key
-from proofroom.studio.images import DerivativeStatus, ImageGroup
+from proofroom.studio.downloads import YearbookSettings, changes_apply, cursor_for
+from proofroom.studio.images import DerivativeStatus, Image, ImageGroup
 from proofroom.studio.online import OnlineSettings, OnlineState, studio_today
 from proofroom.studio.pricelists import PriceList
-from proofroom.studio.sessions import session_status_change
+from proofroom.studio.sessions import Session, session_status_change
 from proofroom.studio.studios import Studio, studio_get
-from proofroom.studio.syncs import SyncKind, SyncRun, SyncStatus
+from proofroom.studio.syncs import DOWNLOAD_KINDS, SyncKind, SyncRun, SyncStatus
 from proofroom.studio.workflow import StageRole, stage_for_role
 from proofroom.sync import protocol
 
@@ -51,6 +53,7 @@ class Gallery:
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.counters = Counters()
+        self.batches = True
         self.http = httpx.Client(
             base_url=self.base_url + protocol.PREFIX,
             headers={"Authorization": f"Bearer {api_key}", "User-Agent": "proofroom-sync/1"},
@@ -95,6 +98,31 @@ class Gallery:
         )
         return protocol.BlobAnswer.model_validate_json(response.content).missing
 
+    def post_batch(self, hashes: list[str]) -> bool:
+        """Send several derivatives in one request. False when the gallery has no batch
+        endpoint (an older gallery): the caller then sends them one by one."""
+        files = []
+        size = 0
+        for sha in hashes:
+            with default_storage.open(derivative_key(sha), "rb") as handle:
+                data = handle.read()
+            size += len(data)
+            files.append(("blob", (f"{sha}.jpg", data, "image/jpeg")))
+        response = self.request("POST", "/blobs/batch", files=files)
+        if response.status_code in (404, 405):
+            return False
+        if response.status_code != 200:
+            raise SyncFailed(f"The gallery refused previews: {_detail(response)}")
+        answer = protocol.BatchAnswer.model_validate_json(response.content)
+        if answer.refused:
+            first = answer.refused[0]
+            raise SyncFailed(
+                f"The gallery refused a preview ({first.sha256[:12]}…): {first.detail}"
+            )
+        self.counters.bytes_sent += size
+        self.counters.blobs_sent += len(answer.stored)
+        return True
+
     def put_blob(self, sha256: str) -> None:
         with default_storage.open(derivative_key(sha256), "rb") as handle:
             data = handle.read()
@@ -116,6 +144,26 @@ def _detail(response: httpx.Response) -> str:
 
 Progress = Callable[[SyncRun], None]
 
+BATCH_MAX_BYTES = 8 * 1024 * 1024
+BATCH_MAX_FILES = 48
+
+
+def _batches(hashes: list[str]) -> list[list[str]]:
+    """Group derivatives into requests of at most 8 MB and 48 files."""
+    batches: list[list[str]] = []
+    current: list[str] = []
+    size = 0
+    for sha in hashes:
+        length = default_storage.size(derivative_key(sha))
+        if current and (size + length > BATCH_MAX_BYTES or len(current) >= BATCH_MAX_FILES):
+            batches.append(current)
+            current, size = [], 0
+        current.append(sha)
+        size += length
+    if current:
+        batches.append(current)
+    return batches
+
 
 class Synchronizer:
     def __init__(
@@ -123,12 +171,17 @@ class Synchronizer:
     ) -> None:
         self.run, self.gallery, self.studio = run, gallery, studio
         self.on_progress = on_progress
+        self.last_step = 0.0
 
     def tell(self, line: str) -> None:
         self.run.note(line)
         logger.info("sync %s: %s", self.run.pk, line)
 
     def step(self, text: str, *, done: int | None = None, total: int | None = None) -> None:
+        now = time.monotonic()
+        if done is not None and total is None and now - self.last_step < 0.5:
+            return  # a write per image would cost more than the upload itself
+        self.last_step = now
         self.run.progress(step=text, done=done, total=total)
         if self.on_progress is not None:
             self.run.refresh_from_db()
@@ -224,6 +277,7 @@ class Synchronizer:
             event_code=online.event_code,
             event_description=online.event_description,
             groups=groups,
+            yearbook=self.yearbook(session, chosen),
             images=[
                 protocol.Image(
                     uuid=i.uuid,
@@ -236,6 +290,18 @@ class Synchronizer:
                 )
                 for n, i in enumerate(images)
             ],
+        )
+
+    def yearbook(self, session: Session, chosen: set[int]) -> protocol.Yearbook | None:
+        settings = YearbookSettings.objects.filter(session=session).first()
+        if settings is None:
+            return None
+        eligible = Image.objects.filter(pk__in=chosen)
+        if settings.eligible_group_id:
+            eligible = eligible.filter(groups=settings.eligible_group_id)
+        return protocol.Yearbook(
+            deadline=settings.deadline,
+            images=list(eligible.order_by("position").values_list("uuid", flat=True)),
         )
 
     def upload_session(self, online: OnlineSettings) -> None:
@@ -279,10 +345,14 @@ class Synchronizer:
     def send_blobs(self, number: int, missing: list[str]) -> None:
         if missing:
             self.tell(f"#{number}: sending {len(missing)} previews and thumbnails.")
-        for sha in missing:
-            self.gallery.put_blob(sha)
-            self.step(f"#{number}: sending images", done=self.run.done + 1)
-            self.run.done += 1
+        for batch in _batches(missing):
+            if self.gallery.batches and not self.gallery.post_batch(batch):
+                self.gallery.batches = False
+            if not self.gallery.batches:
+                for sha in batch:
+                    self.gallery.put_blob(sha)
+            self.run.done += len(batch)
+            self.step(f"#{number}: sending images", done=self.run.done)
 
     def remove_expired(self) -> int:
         today = studio_today(self.studio)
@@ -300,6 +370,34 @@ class Synchronizer:
             )
             self.tell(f"#{online.session.number} {online.session.title}: taken down.")
         return len(expired)
+
+    # --- downloads ---------------------------------------------------------------
+    def download(self, kind: str) -> None:
+        """Read the feed of one kind after our cursor, page by page; each page is applied
+        in one transaction with the cursor, then acknowledged."""
+        label = SyncKind(kind).label
+        self.step(label)
+        applied_total = 0
+        while True:
+            after = cursor_for(kind)
+            response = self.gallery.request(
+                "GET", "/changes", params={"kinds": kind, "after": after, "limit": 200}
+            )
+            if response.status_code != 200:
+                raise SyncFailed(f"{label}: {_detail(response)}")
+            page = protocol.ChangesPage.model_validate_json(response.content)
+            if not page.changes:
+                break
+            applied, upto = changes_apply(kind=kind, page=page)
+            applied_total += applied
+            ack = protocol.Ack(kind=kind, upto=upto).model_dump_json()
+            self.gallery.request(
+                "POST", "/changes/ack", content=ack, headers={"Content-Type": "application/json"}
+            )
+        if applied_total:
+            self.tell(f"{label}: {applied_total} change{'s' if applied_total != 1 else ''}.")
+        counts = SyncRun.objects.values_list("downloaded", flat=True).get(pk=self.run.pk)
+        SyncRun.objects.filter(pk=self.run.pk).update(downloaded={**counts, kind: applied_total})
 
     # --- the run ------------------------------------------------------------------
     def execute(self) -> None:
@@ -348,6 +446,9 @@ class Synchronizer:
                 SyncRun.objects.filter(pk=self.run.pk).update(
                     sessions_uploaded=F("sessions_uploaded") + 1
                 )
+        for kind in DOWNLOAD_KINDS:
+            if kind in kinds:
+                self.download(kind)
         if SyncKind.REMOVE_EXPIRED in kinds:
             self.step("Removing expired sessions")
             removed = self.remove_expired()

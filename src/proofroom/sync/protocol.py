@@ -110,6 +110,13 @@ class Image(Wire):
     thumbnail: str = Field(pattern=SHA256_PATTERN, description="SHA-256 of the thumbnail JPEG")
 
 
+class Yearbook(Wire):
+    """The client picks one yearbook pose among ``images`` until ``deadline`` (inclusive)."""
+
+    deadline: dt.date
+    images: list[UUID] = Field(default_factory=list)
+
+
 class Session(Wire):
     """An online session: everything the gallery shows of it, in one idempotent PUT."""
 
@@ -125,6 +132,7 @@ class Session(Wire):
     event_description: str = Field("", max_length=500)
     groups: list[Group] = Field(default_factory=list)
     images: list[Image] = Field(default_factory=list)
+    yearbook: Yearbook | None = None
 
 
 class BlobQuery(Wire):
@@ -133,6 +141,16 @@ class BlobQuery(Wire):
 
 class BlobAnswer(Wire):
     missing: list[str]
+
+
+class BlobRefusal(Wire):
+    sha256: str
+    detail: str
+
+
+class BatchAnswer(Wire):
+    stored: list[str]
+    refused: list[BlobRefusal] = Field(default_factory=list)
 
 
 class SessionAnswer(Wire):
@@ -163,3 +181,53 @@ class Ok(Wire):
 class Problem(Wire):
     detail: str
 
+
+# --- The change feed (gallery → studio) -------------------------------------------
+
+
+class ChangeKind(enum.StrEnum):
+    """What the studio downloads; each is one checkbox of the synchronizer."""
+
+    FAVOURITES = "favourites"
+    GUEST = "guest"
+    YEARBOOK = "yearbook"
+
+
+class FavouritesChange(Wire):
+    """One account's whole set of favourites in a session, after a heart or un-heart."""
+
+    session: UUID
+    account: UUID
+    client: UUID | None = None
+    images: list[UUID] = Field(default_factory=list)
+
+
+class GuestChange(Wire):
+    account: UUID
+    first_name: str
+    last_name: str
+    email: str
+    session: UUID | None = None
+
+
+class YearbookChange(Wire):
+    session: UUID
+    image: UUID
+    picked_at: dt.datetime
+
+
+class Change(Wire):
+    seq: int
+    kind: str
+    at: dt.datetime
+    data: dict[str, object]
+
+
+class ChangesPage(Wire):
+    changes: list[Change]
+    head: int = Field(description="The newest sequence of the studio's feed.")
+
+
+class Ack(Wire):
+    kind: str
+    upto: int = Field(ge=0)

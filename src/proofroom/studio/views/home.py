@@ -9,6 +9,7 @@ from django.shortcuts import render
 from proofroom.studio.online import sessions_expiring
 from proofroom.studio.sessions import sessions_search
 from proofroom.studio.studios import studio_get
+from proofroom.studio.syncs import last_scheduled_sync
 from proofroom.studio.workflow import stages_with_counts
 
 
@@ -25,6 +26,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "expiring_soon": soon,
             "expired": expired,
             "warning_days": warning_days,
+            "last_auto_sync": last_scheduled_sync(),
             "stages": stages_with_counts(),
             "recent": sessions_search().order_by("-created_at")[:8],
         },

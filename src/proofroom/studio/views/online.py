@@ -12,7 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from proofroom.studio.clients import Client
-from proofroom.studio.images import Image, Rating
+from proofroom.studio.downloads import YearbookSettings, yearbook_configure
+from proofroom.studio.images import Image, ImageGroup, Rating
 from proofroom.studio.online import (
     EventType,
     OnlineSettings,
@@ -100,11 +101,30 @@ def uploader(request: HttpRequest, number: int) -> HttpResponse:
             "images": images,
             "already": already,
             "ratings": [(r.value, r.label, counts.get(r.value, 0)) for r in Rating],
-            "groups": session.groups.annotate(n=Count("images")),
+            "groups": session.groups.annotate(n=Count("images")).order_by("name", "pk"),
             "today": studio_today().isoformat(),
         }
     )
     return render(request, "studio/sessions/uploader.html", context)
+
+
+class YearbookForm(forms.Form):
+    enabled = forms.BooleanField(label="Let the client pick a yearbook pose", required=False)
+    deadline = forms.DateField(
+        label="Until (inclusive)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    eligible_group = forms.ModelChoiceField(
+        queryset=ImageGroup.objects.none(),
+        required=False,
+        empty_label="Every image online",
+        label="Among",
+    )
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if data.get("enabled") and not data.get("deadline"):
+            self.add_error("deadline", "Give the last day the client may choose.")
+        return data
 
 
 class ExtendForm(forms.Form):
@@ -116,9 +136,10 @@ def online_tab(request: HttpRequest, number: int) -> HttpResponse:
     session = session_or_404(number)
     online = OnlineSettings.objects.filter(session=session).first()
     form = ExtendForm(
-        request.POST or None, initial={"expire_date": online.expire_date if online else None}
+        request.POST if request.POST.get("action") == "extend" else None,
+        initial={"expire_date": online.expire_date if online else None},
     )
-    if request.method == "POST" and online is not None and form.is_valid():
+    if request.POST.get("action") == "extend" and online is not None and form.is_valid():
         try:
             session_extend(session=session, expire_date=form.cleaned_data["expire_date"])
         except ValidationError as exc:
@@ -129,8 +150,35 @@ def online_tab(request: HttpRequest, number: int) -> HttpResponse:
                 f"Online until {form.cleaned_data['expire_date']:%-d %B %Y} from the next sync.",
             )
             return redirect("studio:session_online", number=session.number)
+    yearbook = YearbookSettings.objects.filter(session=session).select_related("image").first()
+    yearbook_form = YearbookForm(
+        request.POST if request.POST.get("action") == "yearbook" else None,
+        initial={
+            "enabled": yearbook is not None,
+            "deadline": yearbook.deadline if yearbook else None,
+            "eligible_group": yearbook.eligible_group_id if yearbook else None,
+        },
+    )
+    yearbook_form.fields["eligible_group"].queryset = ImageGroup.objects.filter(session=session)  # type: ignore[attr-defined]
+    if request.POST.get("action") == "yearbook" and yearbook_form.is_valid():
+        data = yearbook_form.cleaned_data
+        yearbook_configure(
+            session=session,
+            deadline=data["deadline"] if data["enabled"] else None,
+            eligible_group=data["eligible_group"],
+        )
+        messages.success(request, "Yearbook selection saved; the next sync sends it.")
+        return redirect("studio:session_online", number=session.number)
     context = session_context(session, "online")
-    context.update({"online": online, "extend_form": form, "today": studio_today()})
+    context.update(
+        {
+            "online": online,
+            "extend_form": form,
+            "today": studio_today(),
+            "yearbook": yearbook,
+            "yearbook_form": yearbook_form,
+        }
+    )
     if online is not None:
         context["online_count"] = online.images.count()
         context["days_left"] = (online.expire_date - studio_today()).days

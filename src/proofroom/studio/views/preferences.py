@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from proofroom.studio.studios import Studio, studio_get, studio_update, watermark_image_set
+from proofroom.studio.syncs import AUTO_SYNC_MIN_MINUTES, SyncKind, auto_sync_configure
 from proofroom.studio.tasks import studio_previews_remake
 
 
@@ -65,6 +66,21 @@ class StudioForm(forms.ModelForm):
         return bytes(data)
 
 
+class AutoSyncForm(forms.Form):
+    minutes = forms.IntegerField(
+        label="Sync automatically every (minutes)",
+        min_value=0,
+        max_value=24 * 60,
+        help_text=f"0 turns it off; at least {AUTO_SYNC_MIN_MINUTES}.",
+    )
+    kinds = forms.MultipleChoiceField(
+        label="What the automatic sync does",
+        choices=SyncKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+
 @login_required
 @permission_required("studio.change_studio", raise_exception=True)
 def preferences(request: HttpRequest) -> HttpResponse:
@@ -72,6 +88,27 @@ def preferences(request: HttpRequest) -> HttpResponse:
     if studio is None:
         return redirect("studio:home")
     form = StudioForm(request.POST or None, request.FILES or None, instance=studio)
+    auto_form = AutoSyncForm(
+        request.POST if request.POST.get("action") == "auto_sync" else None,
+        initial={"minutes": studio.auto_sync_minutes, "kinds": studio.auto_sync_kinds},
+    )
+    if request.method == "POST" and request.POST.get("action") == "auto_sync":
+        if auto_form.is_valid():
+            auto_sync_configure(
+                minutes=auto_form.cleaned_data["minutes"], kinds=auto_form.cleaned_data["kinds"]
+            )
+            messages.success(
+                request,
+                "Automatic sync is off."
+                if not auto_form.cleaned_data["minutes"]
+                else "Automatic sync is on; the first one runs now.",
+            )
+            return redirect("studio:preferences")
+        return render(
+            request,
+            "studio/preferences.html",
+            {"form": StudioForm(instance=studio), "auto_form": auto_form, "studio": studio},
+        )
     if request.method == "POST" and request.POST.get("action") == "remake":
         studio_previews_remake.enqueue()
         messages.success(request, "Every image's previews are being made again in the background.")
@@ -85,4 +122,8 @@ def preferences(request: HttpRequest) -> HttpResponse:
             watermark_image_set(studio=studio, png=form.cleaned_data["watermark_file"])
         messages.success(request, "Saved. New previews use these settings.")
         return redirect("studio:preferences")
-    return render(request, "studio/preferences.html", {"form": form, "studio": studio})
+    return render(
+        request,
+        "studio/preferences.html",
+        {"form": form, "auto_form": auto_form, "studio": studio},
+    )

@@ -34,7 +34,7 @@ def pricelist_list(request: HttpRequest) -> HttpResponse:
         price_list = pricelist_load_sample(currency=studio.currency if studio else "USD")
         messages.success(request, f"“{price_list}” is ready.")
         return redirect("studio:pricelist_detail", pk=price_list.pk)
-    lists = PriceList.objects.annotate(product_count=Count("products"))
+    lists = PriceList.objects.annotate(product_count=Count("products")).order_by("name")
     return render(request, "studio/pricelists/list.html", {"lists": lists})
 
 

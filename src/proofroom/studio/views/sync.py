@@ -9,7 +9,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from proofroom.studio.online import sessions_expiring
 from proofroom.studio.studios import studio_get
-from proofroom.studio.syncs import LATER_KINDS, SyncKind, SyncRun, sync_in_progress, sync_start
+from proofroom.studio.syncs import (
+    DOWNLOAD_KINDS,
+    LATER_KINDS,
+    SyncKind,
+    SyncRun,
+    sync_in_progress,
+    sync_start,
+)
 
 UPLOAD_KINDS = [SyncKind.SESSIONS, SyncKind.CLIENTS, SyncKind.PRICE_LISTS]
 
@@ -35,6 +42,7 @@ def synchronizer(request: HttpRequest) -> HttpResponse:
             SyncKind.REMOVE_EXPIRED.label,
             SyncKind.REMOVE_EXPIRED in checked,
         ),
+        "downloads": [(k, k.label, True) for k in DOWNLOAD_KINDS],
         "later": LATER_KINDS,
         "expired": expired,
         "connected": bool(studio and studio.gallery_url and studio.gallery_api_key),

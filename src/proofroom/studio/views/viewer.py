@@ -39,7 +39,11 @@ def group_or_404(*, session: Session, group_id: int) -> ImageGroup:
 
 
 def groups_with_counts(*, session: Session) -> QuerySet[ImageGroup]:
-    return ImageGroup.objects.filter(session=session).annotate(image_count=Count("images"))
+    return (
+        ImageGroup.objects.filter(session=session)
+        .annotate(image_count=Count("images"))
+        .order_by("name", "pk")
+    )
 
 
 def viewer_images(

@@ -1,0 +1,225 @@
+"""What comes home from the gallery: favourites, guests and yearbook picks.
+
+Each download kind has its own cursor into the gallery's change feed. A page of
+changes is applied in one transaction together with the cursor it advances, so
+a sync cut between the gallery's answer and our commit re-reads the same page,
+and two syncs racing apply each change once (the cursor row is locked).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models.functions import Lower
+
+from proofroom.studio.clients import Client, client_create
+from proofroom.studio.images import Image, ImageGroup
+from proofroom.studio.sessions import Session
+from proofroom.sync import protocol
+
+ONLINE_FAVOURITES = "Online Favorites"
+
+
+class DownloadCursor(models.Model):
+    """The last change of one kind this desk applied."""
+
+    kind = models.CharField(max_length=20, unique=True)
+    last_seq = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["kind"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} ≤ {self.last_seq}"
+
+
+class OnlineFavourite(models.Model):
+    """One online account's favourite; the session's "Online Favorites" group is their union."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="+")
+    account_uuid = models.UUIDField()
+    image = models.ForeignKey(Image, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        ordering = ["session", "account_uuid"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "account_uuid", "image"], name="online_favourite_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account_uuid} ♥ {self.image}"
+
+
+class GuestLink(models.Model):
+    """A gallery guest account and the client record it became (or was linked to)."""
+
+    account_uuid = models.UUIDField(unique=True)
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="guest_links")
+    session = models.ForeignKey(
+        Session, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    linked_existing = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"guest {self.account_uuid} → {self.client}"
+
+
+class YearbookSettings(models.Model):
+    """Yearbook selection of a session: open until a deadline, among eligible images."""
+
+    session = models.OneToOneField(Session, on_delete=models.CASCADE, related_name="yearbook")
+    deadline = models.DateField()
+    eligible_group = models.ForeignKey(
+        ImageGroup,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Empty: every image online is eligible.",
+    )
+    image = models.ForeignKey(
+        Image,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="yearbook image",
+    )
+    picked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["deadline"]
+
+    def __str__(self) -> str:
+        return f"yearbook of {self.session}"
+
+
+# --- Appliers: each idempotent, given one change's data ----------------------------
+
+
+def apply_favourites(data: protocol.FavouritesChange) -> None:
+    session = Session.objects.filter(uuid=data.session).first()
+    if session is None:
+        return
+    images = list(Image.objects.filter(session=session, uuid__in=data.images))
+    OnlineFavourite.objects.filter(session=session, account_uuid=data.account).exclude(
+        image__in=images
+    ).delete()
+    for image in images:
+        OnlineFavourite.objects.get_or_create(
+            session=session, account_uuid=data.account, image=image
+        )
+    group, _ = ImageGroup.objects.get_or_create(session=session, name=ONLINE_FAVOURITES)
+    group.images.set(
+        Image.objects.filter(
+            pk__in=OnlineFavourite.objects.filter(session=session).values("image_id")
+        )
+    )
+
+
+def apply_guest(data: protocol.GuestChange) -> None:
+    if GuestLink.objects.filter(account_uuid=data.account).exists():
+        return
+    session = Session.objects.filter(uuid=data.session).first() if data.session else None
+    existing = (
+        Client.objects.annotate(e=Lower("email")).filter(e=data.email.strip().lower()).first()
+        if data.email.strip()
+        else None
+    )
+    client = existing or client_create(
+        first_name=data.first_name[:80] or "Guest",
+        last_name=data.last_name[:80] or "—",
+        email=data.email,
+        notes=f"Guest account made online{f' for session #{session.number}' if session else ''}.",
+    )
+    GuestLink.objects.create(
+        account_uuid=data.account,
+        client=client,
+        session=session,
+        linked_existing=existing is not None,
+    )
+
+
+def apply_yearbook(data: protocol.YearbookChange) -> None:
+    settings = YearbookSettings.objects.filter(session__uuid=data.session).first()
+    image = Image.objects.filter(session__uuid=data.session, uuid=data.image).first()
+    if settings is None or image is None:
+        return
+    if settings.picked_at is not None and settings.picked_at >= data.picked_at:
+        return
+    settings.image, settings.picked_at = image, data.picked_at
+    settings.save(update_fields=["image", "picked_at"])
+
+
+def _favourites(data: dict[str, object]) -> None:
+    apply_favourites(protocol.FavouritesChange.model_validate(data))
+
+
+def _guest(data: dict[str, object]) -> None:
+    apply_guest(protocol.GuestChange.model_validate(data))
+
+
+def _yearbook(data: dict[str, object]) -> None:
+    apply_yearbook(protocol.YearbookChange.model_validate(data))
+
+
+APPLIERS: dict[str, Callable[[dict[str, object]], None]] = {
+    protocol.ChangeKind.FAVOURITES: _favourites,
+    protocol.ChangeKind.GUEST: _guest,
+    protocol.ChangeKind.YEARBOOK: _yearbook,
+}
+
+
+@transaction.atomic
+def changes_apply(*, kind: str, page: protocol.ChangesPage) -> tuple[int, int]:
+    """Apply a page of one kind with the cursor it advances. Returns (applied, new cursor)."""
+    cursor, _ = DownloadCursor.objects.select_for_update().get_or_create(kind=kind)
+    apply = APPLIERS[protocol.ChangeKind(kind)]
+    applied = 0
+    for change in page.changes:
+        if change.seq <= cursor.last_seq or change.kind != kind:
+            continue  # another sync applied it already
+        apply(change.data)
+        cursor.last_seq = change.seq
+        applied += 1
+    cursor.save(update_fields=["last_seq", "updated_at"])
+    return applied, cursor.last_seq
+
+
+def cursor_for(kind: str) -> int:
+    cursor = DownloadCursor.objects.filter(kind=kind).first()
+    return cursor.last_seq if cursor else 0
+
+
+@transaction.atomic
+def yearbook_configure(
+    *, session: Session, deadline: dt.date | None, eligible_group: ImageGroup | None
+) -> YearbookSettings | None:
+    """Turn the yearbook selection on (with a deadline) or off; the next sync sends it."""
+    from proofroom.studio.online import OnlineSettings, OnlineState
+
+    if eligible_group is not None and eligible_group.session_id != session.pk:
+        raise ValidationError("Choose a group of this session.")
+    settings = YearbookSettings.objects.filter(session=session).first()
+    if deadline is None:
+        if settings is not None:
+            settings.delete()
+        settings = None
+    else:
+        settings = settings or YearbookSettings(session=session)
+        settings.deadline, settings.eligible_group = deadline, eligible_group
+        settings.save()
+    OnlineSettings.objects.filter(
+        session=session, state__in=[OnlineState.ONLINE, OnlineState.PENDING]
+    ).update(needs_upload=True, revision=models.F("revision") + 1)
+    return settings
