@@ -155,3 +155,24 @@ def sign_in(client: Client, account: Account, password: str = OWN_PASSWORD) -> N
 @pytest.fixture
 def signed_in() -> Callable[[Client, Account], None]:
     return sign_in
+
+
+# --- For what visitors choose (favourites, own groups, guests, the yearbook) -------------
+
+JSON = {"Accept": "application/json"}  # how the gallery's script asks
+
+
+def make_guest(
+    studio: Studio, *, first: str = "Mia", last: str = "Lund", email: str = "mia@lund.example"
+) -> Account:
+    from proofroom.gallery.accounts import account_guest_create
+
+    return account_guest_create(
+        studio_id=studio.pk, first_name=first, last_name=last, email=email, password=OWN_PASSWORD
+    )
+
+
+@pytest.fixture
+def public_event(gallery_studio: Studio, ada: Account) -> Published:
+    """Ada's public event: anyone may view it; guests may sign up."""
+    return publish(gallery_studio, ada, images=6, event_type=protocol.EventType.PUBLIC)

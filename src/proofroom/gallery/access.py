@@ -19,6 +19,7 @@ import datetime as dt
 import logging
 import smtplib
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,6 +40,13 @@ from proofroom.gallery.events import (
     OnlineImage,
     OnlineSession,
     normalize_code,
+)
+from proofroom.gallery.selections import (
+    ClientGroup,
+    Favourite,
+    YearbookPick,
+    favourite_ids,
+    yearbook_open,
 )
 from proofroom.gallery.tenants import Studio
 from proofroom.gallery.throttle import throttle_clear, throttle_fail, throttled
@@ -326,14 +334,57 @@ def session_groups(*, session: OnlineSession) -> list[OnlineGroup]:
     return list(session.groups.annotate(image_count=Count("images")).order_by("position", "name"))
 
 
+@dataclass(frozen=True)
+class GridFilter:
+    """Which of a session's images a grid shows: all, a studio group, the visitor's
+    favourites, one of the visitor's own groups, or the yearbook's eligible poses."""
+
+    group: OnlineGroup | None = None
+    favourites_of: Account | None = None
+    own_group: ClientGroup | None = None
+    yearbook: list[str] | None = None
+
+    @property
+    def query(self) -> str:
+        """The query string that brings this filter back (no leading "?")."""
+        if self.favourites_of is not None:
+            return "favourites=1"
+        if self.own_group is not None:
+            return f"mine={self.own_group.pk}"
+        if self.yearbook is not None:
+            return "yearbook=1"
+        if self.group is not None:
+            return f"group={self.group.uuid}"
+        return ""
+
+    @property
+    def label(self) -> str:
+        if self.favourites_of is not None:
+            return "in your favourites"
+        if self.own_group is not None:
+            return f"in {self.own_group.name}"
+        if self.yearbook is not None:
+            return "to choose from for the yearbook"
+        if self.group is not None:
+            return f"in {self.group.name}"
+        return ""
+
+
 def session_images(
-    *, session: OnlineSession, group: OnlineGroup | None = None
+    *, session: OnlineSession, grid: GridFilter | None = None
 ) -> QuerySet[OnlineImage]:
-    """The images of a session (or of one of its groups) in the studio's order, with only
+    """The images of a session (or those a filter keeps) in the studio's order, with only
     the columns a grid needs."""
     images = OnlineImage.objects.filter(session=session)
-    if group is not None:
-        images = images.filter(groups=group)
+    grid = grid or GridFilter()
+    if grid.group is not None:
+        images = images.filter(groups=grid.group)
+    if grid.favourites_of is not None:
+        images = images.filter(favourites__account=grid.favourites_of)
+    if grid.own_group is not None:
+        images = images.filter(client_groups=grid.own_group)
+    if grid.yearbook is not None:
+        images = images.filter(uuid__in=grid.yearbook)
     return images.only(
         "uuid", "file_name", "position", "preview_width", "preview_height", "session_id"
     ).order_by("position", "pk")
@@ -349,10 +400,10 @@ class ImagePlace:
 
 
 def image_in_session(
-    *, session: OnlineSession, image_uuid: uuid.UUID, group: OnlineGroup | None = None
+    *, session: OnlineSession, image_uuid: uuid.UUID, grid: GridFilter | None = None
 ) -> ImagePlace:
     """One image of a session with its place in the order and its neighbours; 404 if absent."""
-    images = session_images(session=session, group=group)
+    images = session_images(session=session, grid=grid)
     image = images.filter(uuid=image_uuid).first()
     if image is None:
         raise Http404("No such image.")
@@ -371,6 +422,195 @@ def group_of_session(*, session: OnlineSession, group_uuid: uuid.UUID | None) ->
     if group_uuid is None:
         return None
     return session.groups.filter(uuid=group_uuid).first()
+
+
+# --------------------------------------------------------------------------- what visitors choose
+
+
+def may_choose(session: OnlineSession, visitor: Visitor) -> bool:
+    """Who keeps favourites and groups of their own on a session they may view: a
+    signed-in account; on a client-only (None) session, only its client."""
+    if visitor.account is None:
+        return False
+    if session.account_id == visitor.account.pk:
+        return True
+    return session.event_type in (EventType.PRIVATE, EventType.PUBLIC)
+
+
+def guests_welcome(session: OnlineSession) -> bool:
+    """Guests sign up on private and public events; a client-only session has none."""
+    return session.event_type in (EventType.PRIVATE, EventType.PUBLIC)
+
+
+def is_session_client(session: OnlineSession, visitor: Visitor) -> bool:
+    return visitor.account is not None and session.account_id == visitor.account.pk
+
+
+def image_of_session(*, session: OnlineSession, image_uuid: uuid.UUID) -> OnlineImage:
+    """An image of this session; Http404 for any other (another session's or studio's)."""
+    image = get_object_or_404(OnlineImage, session=session, uuid=image_uuid)
+    image.session = session
+    return image
+
+
+def image_ids_of_session(*, session: OnlineSession, image_uuids: list[uuid.UUID]) -> list[int]:
+    """The ids of those of ``image_uuids`` that belong to this session (others are ignored)."""
+    return list(
+        OnlineImage.objects.filter(session=session, uuid__in=image_uuids).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def favourite_count(*, account: Account, session: OnlineSession) -> int:
+    return Favourite.objects.filter(account=account, image__session=session).count()
+
+
+@dataclass(frozen=True)
+class OwnGroups:
+    """A visitor's own groups of a session, and which images each holds."""
+
+    groups: list[ClientGroup]
+    members: dict[int, set[int]]  # group id → image ids
+
+    @property
+    def counted(self) -> list[tuple[ClientGroup, int]]:
+        return [(g, len(self.members.get(g.pk, ()))) for g in self.groups]
+
+    def of_image(self, image_id: int) -> list[int]:
+        return [g.pk for g in self.groups if image_id in self.members.get(g.pk, ())]
+
+
+def own_groups(*, account: Account | None, session: OnlineSession) -> OwnGroups:
+    """The account's groups of this session with their images, in one query."""
+    if account is None:
+        return OwnGroups(groups=[], members={})
+    rows = (
+        ClientGroup.objects.filter(account=account, session=session)
+        .order_by("name", "pk")
+        .values_list("pk", "name", "images__pk")
+    )
+    groups: dict[int, ClientGroup] = {}
+    members: dict[int, set[int]] = {}
+    for group_id, name, image_id in rows:
+        if group_id not in groups:
+            groups[group_id] = ClientGroup(pk=group_id, name=name, account=account, session=session)
+            members[group_id] = set()
+        if image_id is not None:
+            members[group_id].add(image_id)
+    return OwnGroups(groups=list(groups.values()), members=members)
+
+
+def own_group(*, account: Account | None, session: OnlineSession, group_id: int) -> ClientGroup:
+    """One of the account's own groups of this session; Http404 for anyone else's."""
+    if account is None:
+        raise Http404("No such group.")
+    return get_object_or_404(ClientGroup, pk=group_id, account=account, session=session)
+
+
+def yearbook_pick_of(*, account: Account, session: OnlineSession) -> YearbookPick | None:
+    return (
+        YearbookPick.objects.filter(session=session, account=account)
+        .select_related("image")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class Yearbook:
+    """The session client's yearbook selection as the page shows it."""
+
+    deadline: dt.date
+    open: bool
+    eligible: frozenset[uuid.UUID]
+    pick: YearbookPick | None
+
+
+@dataclass(frozen=True)
+class Tile:
+    """One thumbnail of the grid with what this visitor chose of it."""
+
+    image: OnlineImage
+    favourite: bool = False
+    own_groups: tuple[int, ...] = ()
+    eligible: bool = False
+    picked: bool = False
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What a visitor chose in a session: favourites, own groups, the yearbook pose."""
+
+    may_choose: bool
+    favourites: set[int]
+    own: OwnGroups
+    yearbook: Yearbook | None
+
+    def tiles(self, images: Iterable[OnlineImage]) -> list[Tile]:
+        yearbook = self.yearbook
+        picked = yearbook.pick.image_id if yearbook and yearbook.pick else None
+        return [
+            Tile(
+                image=image,
+                favourite=image.pk in self.favourites,
+                own_groups=tuple(self.own.of_image(image.pk)),
+                eligible=yearbook is not None and image.uuid in yearbook.eligible,
+                picked=image.pk == picked,
+            )
+            for image in images
+        ]
+
+
+def choices_for(*, visitor: Visitor, session: OnlineSession) -> Choices:
+    """Everything a session's page shows of the visitor's choices, in a fixed number of
+    queries however many images the session has."""
+    if not may_choose(session, visitor):
+        return Choices(
+            may_choose=False,
+            favourites=set(),
+            own=own_groups(account=None, session=session),
+            yearbook=None,
+        )
+    account = visitor.account
+    assert account is not None
+    yearbook = None
+    if session.yearbook_deadline is not None and is_session_client(session, visitor):
+        yearbook = Yearbook(
+            deadline=session.yearbook_deadline,
+            open=yearbook_open(session),
+            eligible=frozenset(uuid.UUID(str(u)) for u in session.yearbook_images),
+            pick=yearbook_pick_of(account=account, session=session),
+        )
+    return Choices(
+        may_choose=True,
+        favourites=favourite_ids(account=account, session=session),
+        own=own_groups(account=account, session=session),
+        yearbook=yearbook,
+    )
+
+
+def grid_filter_for(
+    *,
+    visitor: Visitor,
+    session: OnlineSession,
+    groups: list[OnlineGroup],
+    group_uuid: uuid.UUID | None = None,
+    favourites: bool = False,
+    mine: int | None = None,
+    yearbook: bool = False,
+) -> GridFilter:
+    """The filter a query string asks for, among those this visitor has: the favourites
+    and own groups of a visitor who may choose, the yearbook poses for the session's
+    client. Another account's group is a 404; a filter the visitor lacks shows all."""
+    if favourites and may_choose(session, visitor):
+        return GridFilter(favourites_of=visitor.account)
+    if mine is not None:
+        return GridFilter(
+            own_group=own_group(account=visitor.account, session=session, group_id=mine)
+        )
+    if yearbook and session.yearbook_deadline and is_session_client(session, visitor):
+        return GridFilter(yearbook=[str(u) for u in session.yearbook_images])
+    return GridFilter(group=next((g for g in groups if g.uuid == group_uuid), None))
 
 
 # --------------------------------------------------------------------------- invitations

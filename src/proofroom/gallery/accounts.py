@@ -221,7 +221,9 @@ def account_guest_create(
     if not first_name.strip() or not last_name.strip():
         raise ValidationError("Enter your first and last name.")
     if Account.objects.filter(studio_id=studio_id, username__iexact=email).exists():
-        raise ValidationError("An account with this email exists already: sign in instead.")
+        raise ValidationError(
+            "An account with this email exists already: sign in instead.", code="email_taken"
+        )
     account = Account(
         studio_id=studio_id,
         kind=AccountKind.GUEST,

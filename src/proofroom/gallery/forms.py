@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
@@ -110,11 +111,78 @@ class InviteForm(forms.Form):
 
 
 class GalleryFilterForm(forms.Form):
-    """The query string of a gallery page: which group, which page of thumbnails."""
+    """The query string of a gallery page: which filter, which page of thumbnails."""
 
     group = forms.UUIDField(required=False)
+    favourites = forms.BooleanField(required=False)
+    mine = forms.IntegerField(required=False, min_value=1)
+    yearbook = forms.BooleanField(required=False)
     page = forms.IntegerField(required=False, min_value=1, max_value=100_000)
 
     def values(self) -> dict[str, Any]:
         self.is_valid()  # a bad value is dropped, the good ones kept
-        return {"group": self.cleaned_data.get("group"), "page": self.cleaned_data.get("page")}
+        return {name: self.cleaned_data.get(name) for name in self.fields}
+
+
+class GuestSignupForm(_NewPasswordFields):
+    """A guest's own login on a private or public event (the password rules are the clients')."""
+
+    first_name = forms.CharField(
+        label="First name",
+        max_length=80,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        label="Last name",
+        max_length=80,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+    email = forms.EmailField(
+        label="Email",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autocapitalize": "none"}),
+    )
+    field_order = ["first_name", "last_name", "email", "new_password", "repeat_password"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_password"].label = "Password"
+        self.fields["new_password"].widget.attrs["aria-describedby"] = "password-rules"
+        self.fields["repeat_password"].label = "Password again"
+
+
+class FavouriteForm(forms.Form):
+    """Heart (on=1) or un-heart (on=0): the wanted state, so a repeated tap changes nothing."""
+
+    on = forms.TypedChoiceField(choices=[("1", "on"), ("0", "off")], coerce=lambda v: v == "1")
+    next = forms.CharField(required=False)
+
+
+class GroupNameForm(forms.Form):
+    name = forms.CharField(label="Group name", max_length=80)
+    next = forms.CharField(required=False)
+
+
+class UUIDListField(forms.Field):
+    """Several uuids under one name (checkboxes); any malformed one refuses the lot."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> list[uuid.UUID]:
+        try:
+            return [uuid.UUID(str(v)) for v in value or []]
+        except ValueError as error:
+            raise forms.ValidationError("Choose photographs of this gallery.") from error
+
+
+class ImagesForm(forms.Form):
+    """Images of a session by uuid, to add to (or remove from) one of the visitor's groups."""
+
+    group = forms.IntegerField(min_value=1)
+    images = UUIDListField(error_messages={"required": "Choose one or more photographs."})
+    next = forms.CharField(required=False)
+
+
+class YearbookForm(forms.Form):
+    image = forms.UUIDField()
+    next = forms.CharField(required=False)

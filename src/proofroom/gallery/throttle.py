@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 
 WINDOW = dt.timedelta(minutes=15)
-LIMITS = {"account": 5, "address": 20, "code": 10}
+LIMITS = {"account": 5, "address": 20, "code": 10, "signup": 10}
 
 
 class FailedAttempt(models.Model):

@@ -1,29 +1,38 @@
 from django.urls import path
 
-from proofroom.gallery import views
+from proofroom.gallery.views import choosing, guests, pages
 
 app_name = "gallery"
 
 studio = "s/<slug:studio_slug>/"
+event = f"{studio}e/<uuid:session_uuid>/"
 
 urlpatterns = [
-    path("", views.root, name="root"),
-    path(studio, views.landing, name="landing"),
-    path(f"{studio}login/", views.login, name="login"),
-    path(f"{studio}password/", views.set_password, name="set_password"),
-    path(f"{studio}logout/", views.logout, name="logout"),
-    path(f"{studio}home/", views.home, name="home"),
-    path(f"{studio}account/", views.account, name="account"),
-    path(f"{studio}events/", views.events, name="events"),
-    path(f"{studio}code/", views.code, name="code"),
-    path(f"{studio}e/<uuid:session_uuid>/", views.event, name="event"),
-    path(f"{studio}e/<uuid:session_uuid>/i/<uuid:image_uuid>/", views.image_page, name="image"),
-    path(f"{studio}e/<uuid:session_uuid>/invite/", views.invite, name="invite"),
-    path(f"{studio}invite/<str:token>/", views.invitation, name="invitation"),
-    path(f"{studio}i/<uuid:image_uuid>/thumb/", views.image_file, {"size": "thumb"}, name="thumb"),
+    path("", pages.root, name="root"),
+    path(studio, pages.landing, name="landing"),
+    path(f"{studio}login/", pages.login, name="login"),
+    path(f"{studio}password/", pages.set_password, name="set_password"),
+    path(f"{studio}logout/", pages.logout, name="logout"),
+    path(f"{studio}home/", pages.home, name="home"),
+    path(f"{studio}account/", pages.account, name="account"),
+    path(f"{studio}events/", pages.events, name="events"),
+    path(f"{studio}code/", pages.code, name="code"),
+    path(event, pages.event, name="event"),
+    path(f"{event}i/<uuid:image_uuid>/", pages.image_page, name="image"),
+    path(f"{event}i/<uuid:image_uuid>/favourite/", choosing.favourite, name="favourite"),
+    path(f"{event}groups/", choosing.group_create, name="group_create"),
+    path(f"{event}groups/add/", choosing.group_add, name="group_add"),
+    path(f"{event}groups/remove/", choosing.group_remove, name="group_remove"),
+    path(f"{event}groups/<int:group_id>/rename/", choosing.group_rename, name="group_rename"),
+    path(f"{event}groups/<int:group_id>/delete/", choosing.group_delete, name="group_delete"),
+    path(f"{event}yearbook/", choosing.yearbook, name="yearbook"),
+    path(f"{event}guest/", guests.guest_signup, name="guest_signup"),
+    path(f"{event}invite/", pages.invite, name="invite"),
+    path(f"{studio}invite/<str:token>/", pages.invitation, name="invitation"),
+    path(f"{studio}i/<uuid:image_uuid>/thumb/", pages.image_file, {"size": "thumb"}, name="thumb"),
     path(
         f"{studio}i/<uuid:image_uuid>/preview/",
-        views.image_file,
+        pages.image_file,
         {"size": "preview"},
         name="preview",
     ),

@@ -1,16 +1,9 @@
-"""The gallery's pages for a studio's clients and guests.
-
-Every page below ``/s/<slug>/`` is resolved to its studio first and every lookup
-is scoped to it. A visitor still on the default password sees nothing but the
-"Choose your own password" page (and may sign out).
-"""
+"""The gallery's pages: the studio's landing, signing in, a client's galleries, an
+event's grid and its images, and the image bytes behind access-checked URLs."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from functools import wraps
-from typing import Any, Concatenate, ParamSpec
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -24,14 +17,15 @@ from django.http import (
     HttpResponseBase,
     HttpResponseNotModified,
 )
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from proofroom.gallery import access
 from proofroom.gallery.access import GalleryExpired, Visitor
 from proofroom.gallery.accounts import account_change_username, account_set_password
+from proofroom.gallery.events import OnlineGroup, OnlineSession
 from proofroom.gallery.forms import (
     ChangePasswordForm,
     ChangeUsernameForm,
@@ -43,87 +37,24 @@ from proofroom.gallery.forms import (
     SetPasswordForm,
 )
 from proofroom.gallery.tenants import Studio, studio_for_landing
+from proofroom.gallery.views.base import (
+    expired,
+    gallery_page,
+    render_page,
+    safe_next,
+    sign_in_redirect,
+)
 from proofroom.sync.protocol import EventType
 
 PER_PAGE = 120
 IMAGE_MAX_AGE = 60 * 60  # short: access ends when the session expires or is taken down
-
-P = ParamSpec("P")
-PageView = Callable[Concatenate[HttpRequest, Visitor, P], HttpResponseBase]
-
-
-def _page(
-    request: HttpRequest,
-    visitor: Visitor | None,
-    template: str,
-    context: dict[str, Any] | None = None,
-    status: int = 200,
-) -> HttpResponse:
-    base = {"studio": visitor.studio if visitor else None, "visitor": visitor}
-    return render(request, f"gallery/{template}", {**base, **(context or {})}, status=status)
-
-
-def _not_found(request: HttpRequest, visitor: Visitor | None) -> HttpResponse:
-    return _page(request, visitor, "not_found.html", {"next": request.path}, status=404)
-
-
-def _expired(request: HttpRequest, visitor: Visitor, error: GalleryExpired) -> HttpResponse:
-    return _page(request, visitor, "expired.html", {"session": error.session}, status=410)
-
-
-def gallery_page(
-    *, pending_ok: bool = False
-) -> Callable[[PageView[P]], Callable[Concatenate[HttpRequest, str, P], HttpResponseBase]]:
-    """Resolve the studio from the URL and the visitor from the session; render the
-    gallery's own 404 and 410 pages; hold a visitor on the default password at
-    "Choose your own password"."""
-
-    def decorate(
-        view: PageView[P],
-    ) -> Callable[Concatenate[HttpRequest, str, P], HttpResponseBase]:
-        @wraps(view)
-        def wrapper(
-            request: HttpRequest, studio_slug: str, *args: P.args, **kwargs: P.kwargs
-        ) -> HttpResponseBase:
-            try:
-                studio = access.studio_by_slug(studio_slug)
-            except Http404:
-                return _not_found(request, None)
-            visitor = access.visitor_for(request, studio)
-            if visitor.must_set_password and not pending_ok:
-                return redirect("gallery:set_password", studio.slug)
-            try:
-                return view(request, visitor, *args, **kwargs)
-            except GalleryExpired as error:
-                return _expired(request, visitor, error)
-            except Http404:
-                return _not_found(request, visitor)
-
-        return wrapper
-
-    return decorate
-
-
-def _safe_next(request: HttpRequest, studio: Studio, target: str | None) -> str | None:
-    if (
-        target
-        and target.startswith(f"/s/{studio.slug}/")
-        and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
-    ):
-        return target
-    return None
-
-
-def _sign_in_redirect(request: HttpRequest, studio: Studio) -> HttpResponse:
-    login = reverse("gallery:login", args=[studio.slug])
-    return redirect(f"{login}?{urlencode({'next': request.get_full_path()})}")
 
 
 # --------------------------------------------------------------------------- landing
 
 
 def _landing(request: HttpRequest, visitor: Visitor) -> HttpResponse:
-    return _page(
+    return render_page(
         request,
         visitor,
         "landing.html",
@@ -141,7 +72,7 @@ def root(request: HttpRequest) -> HttpResponseBase:
     """The only studio's landing page, or the list of studios this gallery serves."""
     studio = studio_for_landing()
     if studio is None:
-        return _page(request, None, "directory.html", {"studios": Studio.objects.all()})
+        return render_page(request, None, "directory.html", {"studios": Studio.objects.all()})
     return landing(request, studio.slug)
 
 
@@ -158,7 +89,9 @@ def events(request: HttpRequest, visitor: Visitor) -> HttpResponse:
     form = DateSearchForm(request.GET or None)
     on = form.cleaned_data["date"] if form.is_valid() else None
     found = access.public_events(studio=visitor.studio, on=on, limit=60)
-    return _page(request, visitor, "events.html", {"date_form": form, "on": on, "events": found})
+    return render_page(
+        request, visitor, "events.html", {"date_form": form, "on": on, "events": found}
+    )
 
 
 # --------------------------------------------------------------------------- signing in
@@ -178,13 +111,13 @@ def login(request: HttpRequest, visitor: Visitor) -> HttpResponse:
         )
         if result.account is not None:
             access.visitor_sign_in(request, studio, result.account)
-            target = _safe_next(request, studio, form.cleaned_data["next"])
+            target = safe_next(request, studio, form.cleaned_data["next"])
             if result.account.must_set_password:
                 url = reverse("gallery:set_password", args=[studio.slug])
                 return redirect(f"{url}?{urlencode({'next': target})}" if target else url)
             return redirect(target or reverse("gallery:home", args=[studio.slug]))
         form.add_error(None, result.error)
-    return _page(request, visitor, "login.html", {"form": form})
+    return render_page(request, visitor, "login.html", {"form": form})
 
 
 @require_http_methods(["GET", "POST"])
@@ -205,9 +138,9 @@ def set_password(request: HttpRequest, visitor: Visitor) -> HttpResponse:
         else:
             access.visitor_password_changed(request, studio, account)
             messages.success(request, "Your password is set. Welcome!")
-            target = _safe_next(request, studio, form.cleaned_data["next"])
+            target = safe_next(request, studio, form.cleaned_data["next"])
             return redirect(target or reverse("gallery:home", args=[studio.slug]))
-    return _page(request, visitor, "set_password.html", {"form": form})
+    return render_page(request, visitor, "set_password.html", {"form": form})
 
 
 @require_POST
@@ -226,9 +159,9 @@ def logout(request: HttpRequest, visitor: Visitor) -> HttpResponse:
 def home(request: HttpRequest, visitor: Visitor) -> HttpResponse:
     """My galleries: the client's online sessions with their expire dates."""
     if visitor.account is None:
-        return _sign_in_redirect(request, visitor.studio)
+        return sign_in_redirect(request, visitor.studio)
     sessions = access.client_sessions(account=visitor.account, studio=visitor.studio)
-    return _page(request, visitor, "home.html", {"sessions": sessions})
+    return render_page(request, visitor, "home.html", {"sessions": sessions})
 
 
 @require_http_methods(["GET", "POST"])
@@ -237,7 +170,7 @@ def account(request: HttpRequest, visitor: Visitor) -> HttpResponse:
     """Change the user name or the password; either needs the current password."""
     person, studio = visitor.account, visitor.studio
     if person is None:
-        return _sign_in_redirect(request, studio)
+        return sign_in_redirect(request, studio)
     action = request.POST.get("action") if request.method == "POST" else None
     name_form = ChangeUsernameForm(
         request.POST if action == "username" else None,
@@ -265,7 +198,7 @@ def account(request: HttpRequest, visitor: Visitor) -> HttpResponse:
             access.visitor_password_changed(request, studio, person)
             messages.success(request, "Your password is changed.")
             return redirect("gallery:account", studio.slug)
-    return _page(
+    return render_page(
         request, visitor, "account.html", {"name_form": name_form, "password_form": password_form}
     )
 
@@ -285,36 +218,57 @@ def code(request: HttpRequest, visitor: Visitor) -> HttpResponse:
         )
         session = result.session
         if session is not None and not session.is_open:
-            return _expired(request, visitor, GalleryExpired(session))
+            return expired(request, visitor, GalleryExpired(session))
         if session is not None:
             if session.event_type == EventType.PRIVATE:
                 access.visitor_grant(request, studio, session, session.event_code)
             return redirect("gallery:event", studio.slug, session.uuid)
         form.add_error("code", result.error)
-    return _page(request, visitor, "code.html", {"code_form": form})
+    return render_page(request, visitor, "code.html", {"code_form": form})
+
+
+def _grid_filter(
+    request: HttpRequest, visitor: Visitor, session: OnlineSession, groups: list[OnlineGroup]
+) -> tuple[access.GridFilter, int]:
+    wanted = GalleryFilterForm(request.GET).values()
+    grid = access.grid_filter_for(
+        visitor=visitor,
+        session=session,
+        groups=groups,
+        group_uuid=wanted["group"],
+        favourites=bool(wanted["favourites"]),
+        mine=wanted["mine"],
+        yearbook=bool(wanted["yearbook"]),
+    )
+    return grid, wanted["page"] or 1
 
 
 @require_safe
 @gallery_page()
 def event(request: HttpRequest, visitor: Visitor, session_uuid: uuid.UUID) -> HttpResponse:
-    """A session's gallery: its groups as filters and a paged grid of thumbnails."""
+    """A session's gallery: its groups as filters, a paged grid of thumbnails, and what
+    the visitor chose (favourites, own groups, the yearbook pose)."""
     session = access.session_for_visitor(visitor=visitor, session_uuid=session_uuid)
-    wanted = GalleryFilterForm(request.GET).values()
     groups = access.session_groups(session=session)
-    group = next((g for g in groups if g.uuid == wanted["group"]), None)
-    paginator = Paginator(access.session_images(session=session, group=group), PER_PAGE)
-    images = paginator.get_page(wanted["page"] or 1)
-    is_client = visitor.account is not None and session.account_id == visitor.account.pk
-    return _page(
+    grid, page_number = _grid_filter(request, visitor, session, groups)
+    images = Paginator(access.session_images(session=session, grid=grid), PER_PAGE).get_page(
+        page_number
+    )
+    choices = access.choices_for(visitor=visitor, session=session)
+    is_client = access.is_session_client(session, visitor)
+    return render_page(
         request,
         visitor,
         "event.html",
         {
             "session": session,
             "groups": groups,
-            "group": group,
+            "grid": grid,
             "images": images,
+            "tiles": choices.tiles(images),
+            "choices": choices,
             "is_client": is_client,
+            "guests_welcome": access.guests_welcome(session),
             "invite_form": InviteForm() if is_client else None,
         },
     )
@@ -327,11 +281,24 @@ def image_page(
 ) -> HttpResponse:
     """One image large, with previous and next: the gallery without JavaScript."""
     session = access.session_for_visitor(visitor=visitor, session_uuid=session_uuid)
-    wanted = GalleryFilterForm(request.GET).values()
-    group = access.group_of_session(session=session, group_uuid=wanted["group"])
-    place = access.image_in_session(session=session, image_uuid=image_uuid, group=group)
-    return _page(
-        request, visitor, "image.html", {"session": session, "group": group, "place": place}
+    group = access.group_of_session(
+        session=session, group_uuid=GalleryFilterForm(request.GET).values()["group"]
+    )
+    grid, _ = _grid_filter(request, visitor, session, [group] if group else [])
+    place = access.image_in_session(session=session, image_uuid=image_uuid, grid=grid)
+    choices = access.choices_for(visitor=visitor, session=session)
+    return render_page(
+        request,
+        visitor,
+        "image.html",
+        {
+            "session": session,
+            "grid": grid,
+            "place": place,
+            "tile": choices.tiles([place.image])[0],
+            "choices": choices,
+            "guests_welcome": access.guests_welcome(session),
+        },
     )
 
 
