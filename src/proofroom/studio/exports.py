@@ -29,12 +29,12 @@ from xml.etree import ElementTree as ET
 from django.db.models import Count, Q, QuerySet
 from django.utils.text import slugify
 
+from proofroom.studio.downloads import ONLINE_FAVOURITES
 from proofroom.studio.images import Image, ImageGroup, Rating
 from proofroom.studio.sessions import Session
 
 LIGHTROOM_SEPARATOR = ", "
 # The group the synchronizer fills with the clients' picks: the page starts on it.
-FAVOURITES_GROUP = "Online Favorites"
 CREATOR_TOOL = "Proofroom"
 
 NS_X = "adobe:ns:meta/"
@@ -116,7 +116,7 @@ def export_default_source(*, sources: Sequence[ExportSource]) -> ExportSource:
     """The client's favourites when the session has them, else the first group, else Selected."""
     groups = [s for s in sources if s.is_group]
     for source in groups:
-        if source.label == FAVOURITES_GROUP:
+        if source.label == ONLINE_FAVOURITES:
             return source
     if groups:
         return groups[0]

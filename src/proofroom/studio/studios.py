@@ -96,7 +96,8 @@ def studio_setup(
     return studio
 
 
-STUDIO_FIELDS = {
+# What the desk's Settings page edits, in the order it shows them.
+STUDIO_FIELDS = (
     "name",
     "email",
     "phone",
@@ -111,7 +112,7 @@ STUDIO_FIELDS = {
     "gallery_url",
     "gallery_api_key",
     "expire_warning_days",
-}
+)
 
 
 @transaction.atomic

@@ -10,7 +10,13 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from proofroom.studio.studios import Studio, studio_get, studio_update, watermark_image_set
+from proofroom.studio.studios import (
+    STUDIO_FIELDS,
+    Studio,
+    studio_get,
+    studio_update,
+    watermark_image_set,
+)
 from proofroom.studio.syncs import AUTO_SYNC_MIN_MINUTES, SyncKind, auto_sync_configure
 from proofroom.studio.tasks import studio_previews_remake
 
@@ -33,22 +39,7 @@ class StudioForm(forms.ModelForm):
 
     class Meta:
         model = Studio
-        fields = [
-            "name",
-            "email",
-            "phone",
-            "website",
-            "address",
-            "currency",
-            "time_zone",
-            "preview_size",
-            "watermark_enabled",
-            "watermark_text",
-            "watermark_opacity",
-            "gallery_url",
-            "gallery_api_key",
-            "expire_warning_days",
-        ]
+        fields = list(STUDIO_FIELDS)
         widgets = {
             "address": forms.Textarea(attrs={"rows": 3}),
             "gallery_api_key": forms.PasswordInput(render_value=True),
@@ -114,7 +105,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Every image's previews are being made again in the background.")
         return redirect("studio:preferences")
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k in StudioForm.Meta.fields}
+        data = {k: v for k, v in form.cleaned_data.items() if k in STUDIO_FIELDS}
         studio_update(studio=studio, **data)
         if form.cleaned_data["remove_watermark_image"]:
             watermark_image_set(studio=studio, png=None)
