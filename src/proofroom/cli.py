@@ -66,16 +66,24 @@ def serve(
     signal.signal(signal.SIGTERM, _terminate)
     if listening is not None:
         listening()  # the socket is bound: requests to it now wait for run()
-    workers = spawn_worker_process(settings.WORKER_PROCESSES) if worker else None
-    if banner:
-        print(banner, flush=True)
-    print(f"Serving on http://{host}:{port}/ — press Ctrl-C to stop.", flush=True)
+    workers = None
     try:
+        workers = spawn_worker_process(settings.WORKER_PROCESSES) if worker else None
+        if banner:
+            print(banner, flush=True)
+        print(f"Serving on http://{host}:{port}/ — press Ctrl-C to stop.", flush=True)
         server.run()
+    except KeyboardInterrupt:
+        pass  # a second Ctrl-C while waitress was already stopping
     finally:
-        server.close()
-        if workers is not None:
-            stop_worker_process(workers)
+        # Stop whatever the signals say: a third Ctrl-C must not orphan the workers.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        try:
+            server.close()
+        finally:
+            if workers is not None:
+                stop_worker_process(workers)
         print("Stopped.", flush=True)
 
 
