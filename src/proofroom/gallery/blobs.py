@@ -54,12 +54,7 @@ def blobs_missing(*, studio_id: int, hashes: list[str]) -> list[str]:
 
 def blob_put(*, studio_id: int, sha256: str, data: bytes) -> bool:
     """Store a derivative; True when it was new. The body must hash to the name it is put under."""
-    if len(data) > MAX_BLOB_BYTES:
-        raise BlobRefused("The file is larger than a web derivative may be.")
-    if hashlib.sha256(data).hexdigest() != sha256:
-        raise BlobRefused("The body does not match its SHA-256; it was damaged on the way.")
-    if not data.startswith(b"\xff\xd8\xff"):
-        raise BlobRefused("A derivative must be a JPEG.")
+    _check(sha256, data)
     if Blob.objects.filter(studio_id=studio_id, sha256=sha256).exists():
         return False
     key = blob_key(studio_id, sha256)
@@ -70,6 +65,48 @@ def blob_put(*, studio_id: int, sha256: str, data: bytes) -> bool:
             studio_id=studio_id, sha256=sha256, defaults={"size_bytes": len(data), "key": key}
         )
     return created
+
+
+def blobs_put_many(
+    *, studio_id: int, items: list[tuple[str, bytes]]
+) -> tuple[list[str], list[tuple[str, str]]]:
+    """Store several derivatives: one query for what is there, one insert for what is new.
+
+    Returns (stored, refused with reasons); each item is checked on its own.
+    """
+    have = set(
+        Blob.objects.filter(studio_id=studio_id, sha256__in=[sha for sha, _ in items]).values_list(
+            "sha256", flat=True
+        )
+    )
+    stored: list[str] = []
+    refused: list[tuple[str, str]] = []
+    new: list[Blob] = []
+    for sha256, data in items:
+        try:
+            _check(sha256, data)
+        except BlobRefused as exc:
+            refused.append((sha256, exc.reason))
+            continue
+        stored.append(sha256)
+        if sha256 in have:
+            continue
+        have.add(sha256)
+        key = blob_key(studio_id, sha256)
+        if not default_storage.exists(key):
+            key = default_storage.save(key, ContentFile(data))
+        new.append(Blob(studio_id=studio_id, sha256=sha256, size_bytes=len(data), key=key))
+    Blob.objects.bulk_create(new, ignore_conflicts=True)
+    return stored, refused
+
+
+def _check(sha256: str, data: bytes) -> None:
+    if len(data) > MAX_BLOB_BYTES:
+        raise BlobRefused("The file is larger than a web derivative may be.")
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise BlobRefused("The body does not match its SHA-256; it was damaged on the way.")
+    if not data.startswith(b"\xff\xd8\xff"):
+        raise BlobRefused("A derivative must be a JPEG.")
 
 
 def blobs_delete_unused(*, studio_id: int, hashes: set[str]) -> int:

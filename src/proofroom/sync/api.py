@@ -15,7 +15,7 @@ from ninja import NinjaAPI, Status
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
-from proofroom.gallery.blobs import BlobRefused, blob_put, blobs_missing
+from proofroom.gallery.blobs import BlobRefused, blob_put, blobs_missing, blobs_put_many
 from proofroom.gallery.events import OnlineSession
 from proofroom.gallery.feed import changes_ack, changes_after, feed_head
 from proofroom.gallery.publishing import (
@@ -98,20 +98,16 @@ def post_blob_batch(request: HttpRequest) -> protocol.BatchAnswer:
     Each is checked and stored on its own, so a batch cut short keeps what arrived whole;
     one request instead of one per file is what brings a sync near the raw transfer rate.
     """
-    studio = _studio(request)
-    stored: list[str] = []
+    items: list[tuple[str, bytes]] = []
     refused: list[protocol.BlobRefusal] = []
     for upload in request.FILES.getlist("blob"):
         sha256 = (upload.name or "").removesuffix(".jpg")
         if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
             refused.append(protocol.BlobRefusal(sha256=sha256[:64], detail="Not a SHA-256 name."))
             continue
-        try:
-            blob_put(studio_id=studio.pk, sha256=sha256, data=upload.read())
-        except BlobRefused as exc:
-            refused.append(protocol.BlobRefusal(sha256=sha256, detail=exc.reason))
-        else:
-            stored.append(sha256)
+        items.append((sha256, upload.read()))
+    stored, bad = blobs_put_many(studio_id=_studio(request).pk, items=items)
+    refused += [protocol.BlobRefusal(sha256=sha, detail=reason) for sha, reason in bad]
     return protocol.BatchAnswer(stored=stored, refused=refused)
 
 
