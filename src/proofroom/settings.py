@@ -232,6 +232,11 @@ else:
 DEFAULT_FROM_EMAIL = env_str("PROOFROOM_EMAIL_FROM", "Proofroom <proofroom@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# --- Payments ----------------------------------------------------------------------
+# Card gateways are configured per studio on the gallery (`proofroom gallery payments`).
+# The API address is only ever changed to point tests at a fake of the gateway's API.
+STRIPE_API_BASE = env_str("PROOFROOM_STRIPE_API_BASE", "https://api.stripe.com")
+
 # --- Logging -----------------------------------------------------------------------
 LOGGING = {
     "version": 1,
