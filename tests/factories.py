@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import uuid
 from itertools import count
 
 import factory
@@ -13,7 +14,9 @@ from django.core.files.storage import default_storage
 from proofroom.imaging.samples import make_sample_photo
 from proofroom.studio.clients import Client
 from proofroom.studio.images import DerivativeStatus, Image
+from proofroom.studio.pricelists import PriceList, Product, ProductCategory
 from proofroom.studio.sessions import Session, SessionType, session_create
+from proofroom.sync import protocol
 
 
 class ClientFactory(factory.django.DjangoModelFactory):
@@ -84,3 +87,96 @@ def make_images(
             )
         )
     return images
+
+
+# --- Invoices and web orders ------------------------------------------------------
+
+
+def make_price_list(name: str = "Portrait prices") -> PriceList:
+    """A web price list with a print, a canvas and a download, priced in cents."""
+    price_list = PriceList.objects.create(name=name, web_enabled=True, currency="USD")
+    for position, (pname, category, size, price) in enumerate(
+        [
+            ("Print", ProductCategory.PRINT, "8×10 in", 2500),
+            ("Gallery canvas", ProductCategory.CANVAS, "16×20 in", 22500),
+            ("Digital download", ProductCategory.DIGITAL, "Full resolution", 3500),
+        ]
+    ):
+        Product.objects.create(
+            price_list=price_list,
+            name=pname,
+            category=category,
+            size=size,
+            price=price,
+            position=position * 10,
+        )
+    return price_list
+
+
+def web_order(
+    *,
+    session: Session,
+    lines: list[tuple[Product, Image | None, int]],
+    number: str = "K7MQ-2XDA",
+    client: Client | None = None,
+    account: uuid.UUID | None = None,
+    first_name: str = "Ada",
+    last_name: str = "Guest",
+    email: str = "",
+    tax: int = 0,
+    shipping: int = 0,
+    payments: list[tuple[int, str, dt.datetime]] | None = None,
+    placed_at: dt.datetime | None = None,
+    delivery: protocol.Delivery = protocol.Delivery.PICKUP,
+    ship_to: protocol.Address | None = None,
+    note: str = "",
+) -> protocol.OrderChange:
+    """An ORDER change as the gallery emits it, for the studio's products and images."""
+    order_lines = [
+        protocol.OrderLine(
+            uuid=uuid.uuid4(),
+            product=product.uuid,
+            name=product.name,
+            size=product.size,
+            category=product.category,
+            image=image.uuid if image else None,
+            image_file_name=image.file_name if image else "",
+            quantity=quantity,
+            unit_price=product.price,
+            total=product.price * quantity,
+        )
+        for product, image, quantity in lines
+    ]
+    subtotal = sum(line.total for line in order_lines)
+    placed = placed_at or dt.datetime(2026, 11, 28, 15, 0, tzinfo=dt.UTC)
+    return protocol.OrderChange(
+        uuid=uuid.uuid4(),
+        number=number,
+        session=session.uuid,
+        account=account or uuid.uuid4(),
+        client=client.uuid if client else None,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        placed_at=placed,
+        currency="USD",
+        lines=order_lines,
+        subtotal=subtotal,
+        tax=tax,
+        shipping=shipping,
+        total=subtotal + tax + shipping,
+        delivery=delivery,
+        ship_to=ship_to,
+        note=note,
+        payments=[
+            protocol.OrderPayment(
+                uuid=uuid.uuid4(),
+                gateway="stripe",
+                reference=reference,
+                amount=amount,
+                currency="USD",
+                paid_at=paid_at,
+            )
+            for amount, reference, paid_at in (payments or [])
+        ],
+    )

@@ -1,7 +1,9 @@
 """Maintenance lists that staff rarely touch, served by Django's admin at /desk/admin/."""
 
 from django.contrib import admin
+from django.http import HttpRequest
 
+from proofroom.studio.invoices import Invoice, InvoiceStatus
 from proofroom.studio.pricelists import PackageItem, PriceList, Product
 from proofroom.studio.sessions import SessionType
 from proofroom.studio.studios import Studio
@@ -48,3 +50,28 @@ class ProductAdmin(admin.ModelAdmin):
     list_display = ["name", "size", "category", "price", "price_list"]
     list_filter = ["price_list", "category"]
     inlines = [PackageItemInline]
+
+
+@admin.register(InvoiceStatus)
+class InvoiceStatusAdmin(admin.ModelAdmin):
+    list_display = ["name", "position", "role", "is_closed"]
+    list_editable = ["position", "is_closed"]
+    ordering = ["position"]
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(admin.ModelAdmin):
+    """A read-only look; invoices are edited on the desk's invoice page, where the rules are."""
+
+    list_display = ["number", "date", "client", "status", "web_order_number", "total"]
+    list_filter = ["status"]
+    search_fields = ["=number", "web_order_number", "client__last_name"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -8,6 +8,7 @@ from proofroom.studio.downloads import (
     YearbookSettings,
 )
 from proofroom.studio.images import Image, ImageGroup, ImportRejection
+from proofroom.studio.invoices import Deposit, Invoice, InvoiceLine, InvoiceStatus, Payment
 from proofroom.studio.online import OnlineSettings
 from proofroom.studio.pricelists import PackageItem, PriceList, Product
 from proofroom.studio.sessions import Session, SessionType
@@ -17,14 +18,19 @@ from proofroom.studio.workflow import StatusChange, WorkflowStage
 
 __all__ = [
     "Client",
+    "Deposit",
     "DownloadCursor",
     "GuestLink",
     "Image",
     "ImageGroup",
     "ImportRejection",
+    "Invoice",
+    "InvoiceLine",
+    "InvoiceStatus",
     "OnlineFavourite",
     "OnlineSettings",
     "PackageItem",
+    "Payment",
     "PriceList",
     "Product",
     "Session",

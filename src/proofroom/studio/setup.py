@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from proofroom.studio.invoices import Invoice, invoice_statuses_ensure
 from proofroom.studio.studios import Studio, studio_setup
 from proofroom.studio.workflow import workflow_setup
 
@@ -30,6 +32,13 @@ def security_groups_ensure() -> None:
     """The default security groups; studios adjust their permissions in maintenance."""
     for name in (OWNER_GROUP, ASSISTANT_GROUP):
         Group.objects.get_or_create(name=name)
+    # Only the owner may edit downloaded web orders; an assistant may view them and take payments.
+    edit_web_orders, _ = Permission.objects.get_or_create(
+        codename="change_web_order_invoice",
+        content_type=ContentType.objects.get_for_model(Invoice),
+        defaults={"name": "Can edit downloaded web-order invoices"},
+    )
+    Group.objects.get(name=OWNER_GROUP).permissions.add(edit_web_orders)
 
 
 @transaction.atomic
@@ -73,6 +82,7 @@ def desk_setup(
         ) from None
     security_groups_ensure()
     workflow_setup()
+    invoice_statuses_ensure()
     owner = None
     if owner_username:
         owner = staff_user_create(

@@ -68,6 +68,21 @@ class Studio(models.Model):
     )
     auto_sync_kinds = models.JSONField("automatic sync does", default=list, blank=True)
     auto_sync_generation = models.PositiveIntegerField(default=0, editable=False)
+    # Ordering terms: the gallery prices every cart with these, and desk invoices tax with them.
+    tax_rate = models.PositiveIntegerField(
+        "tax rate (basis points)",
+        default=0,
+        validators=[MaxValueValidator(10_000)],
+        help_text="On the goods, before shipping: 825 is 8.25 %.",
+    )
+    tax_label = models.CharField(
+        max_length=40, default="Tax", help_text="What invoices and carts call it: Sales tax, VAT."
+    )
+    shipping_fee = models.PositiveIntegerField(
+        default=0, help_text="Minor units per order that is shipped."
+    )
+    offer_shipping = models.BooleanField("offer shipping", default=True)
+    offer_pickup = models.BooleanField("offer studio pick-up", default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -112,7 +127,15 @@ STUDIO_FIELDS = (
     "gallery_url",
     "gallery_api_key",
     "expire_warning_days",
+    "tax_rate",
+    "tax_label",
+    "shipping_fee",
+    "offer_shipping",
+    "offer_pickup",
 )
+
+# The Settings page shows these together under "Ordering online".
+ORDERING_FIELDS = ("tax_rate", "tax_label", "shipping_fee", "offer_shipping", "offer_pickup")
 
 
 @transaction.atomic

@@ -3,8 +3,10 @@ from django.urls import path
 
 from proofroom.studio.views import (
     clients,
+    deposits,
     exports,
     home,
+    invoices,
     media,
     online,
     preferences,
@@ -50,6 +52,16 @@ urlpatterns = [
     # Price lists
     path("price-lists/", pricelists.pricelist_list, name="pricelist_list"),
     path("price-lists/<int:pk>/", pricelists.pricelist_detail, name="pricelist_detail"),
+    # Invoices and deposits
+    path("invoices/", invoices.invoice_list, name="invoice_list"),
+    path("invoices/new/", invoices.invoice_new, name="invoice_new"),
+    path("invoices/statuses/", invoices.invoice_statuses, name="invoice_statuses"),
+    path("invoices/<int:number>/", invoices.invoice_detail, name="invoice_detail"),
+    path("invoices/<int:number>/payments/", invoices.invoice_payments, name="invoice_payments"),
+    path("invoices/<int:number>/other/", invoices.invoice_other, name="invoice_other"),
+    path("deposits/", deposits.deposit_list, name="deposit_list"),
+    path("deposits/record/", deposits.deposit_record, name="deposit_record"),
+    path("deposits/<int:pk>/", deposits.deposit_detail, name="deposit_detail"),
     # Settings
     path("settings/", preferences.preferences, name="preferences"),
     # Image files

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from proofroom.studio.clients import Client, client_create, client_update, clients_search
 from proofroom.studio.forms import ClientForm
+from proofroom.studio.invoices import invoices_search
 from proofroom.studio.sessions import sessions_search
 
 
@@ -24,7 +25,12 @@ def client_list(request: HttpRequest) -> HttpResponse:
 def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     client = get_object_or_404(Client, pk=pk)
     sessions = sessions_search().filter(client=client)
-    return render(request, "studio/clients/detail.html", {"client": client, "sessions": sessions})
+    invoices = invoices_search().filter(client=client)
+    return render(
+        request,
+        "studio/clients/detail.html",
+        {"client": client, "sessions": sessions, "invoices": invoices},
+    )
 
 
 @login_required

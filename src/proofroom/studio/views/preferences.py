@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import zoneinfo
+from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -10,7 +12,9 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from proofroom.studio.invoices import major_units, minor_units
 from proofroom.studio.studios import (
+    ORDERING_FIELDS,
     STUDIO_FIELDS,
     Studio,
     studio_get,
@@ -36,6 +40,26 @@ class StudioForm(forms.ModelForm):
         help_text="Replaces the text watermark while set.",
     )
     remove_watermark_image = forms.BooleanField(label="Remove the watermark image", required=False)
+    # Ordering terms are typed as people say them (8.25 %, 7.50) and kept in integer units.
+    tax_rate = forms.DecimalField(
+        label="Tax rate (%)",
+        required=False,
+        min_value=0,
+        max_value=100,
+        decimal_places=2,
+        help_text="On the goods, before shipping, e.g. 8.25. Empty is no tax.",
+    )
+    tax_label = forms.CharField(
+        label="Tax is called", max_length=40, required=False, help_text="e.g. Sales tax, VAT."
+    )
+    shipping_fee = forms.DecimalField(
+        label="Shipping fee per order",
+        required=False,
+        min_value=0,
+        max_digits=10,
+        decimal_places=2,
+        help_text="e.g. 7.50; charged when the client has an order shipped.",
+    )
 
     class Meta:
         model = Studio
@@ -44,6 +68,44 @@ class StudioForm(forms.ModelForm):
             "address": forms.Textarea(attrs={"rows": 3}),
             "gallery_api_key": forms.PasswordInput(render_value=True),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["tax_rate"] = Decimal(self.instance.tax_rate) / 100
+            self.initial["shipping_fee"] = major_units(
+                self.instance.shipping_fee, self.instance.currency
+            )
+
+    @property
+    def general_fields(self) -> list[forms.BoundField]:
+        return [f for f in self if f.name not in ORDERING_FIELDS]
+
+    @property
+    def ordering_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in ORDERING_FIELDS]
+
+    def _absent(self, name: str) -> bool:
+        """A post without the field at all (not an emptied one) keeps what is saved."""
+        return self.add_prefix(name) not in self.data
+
+    def clean_tax_rate(self) -> int:
+        value = self.cleaned_data.get("tax_rate")
+        if self._absent("tax_rate"):
+            return int(self.instance.tax_rate)
+        return 0 if value is None else int((value * 100).to_integral_value())
+
+    def clean_tax_label(self) -> str:
+        if self._absent("tax_label"):
+            return str(self.instance.tax_label)
+        return str(self.cleaned_data.get("tax_label") or "").strip() or "Tax"
+
+    def clean_shipping_fee(self) -> int:
+        value = self.cleaned_data.get("shipping_fee")
+        if self._absent("shipping_fee"):
+            return int(self.instance.shipping_fee)
+        currency = self.data.get(self.add_prefix("currency")) or self.instance.currency
+        return 0 if value is None else minor_units(value, str(currency))
 
     def clean_watermark_file(self) -> bytes | None:
         upload = self.cleaned_data.get("watermark_file")

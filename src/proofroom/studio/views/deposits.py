@@ -1,0 +1,90 @@
+"""Make a Deposit: pick a day, see its undeposited payments by method, record the deposit."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from proofroom.studio.deposits import (
+    deposit_by_method,
+    deposit_candidates,
+    deposit_make,
+    deposits_recent,
+)
+from proofroom.studio.invoices import Deposit, studio_today_date
+from proofroom.studio.pricelists import format_money
+from proofroom.studio.studios import studio_get
+
+
+class DayForm(forms.Form):
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+
+def _currency() -> str:
+    studio = studio_get()
+    return studio.currency if studio else "USD"
+
+
+@login_required
+def deposit_list(request: HttpRequest) -> HttpResponse:
+    form = DayForm(request.GET or None, initial={"date": studio_today_date()})
+    day = form.cleaned_data["date"] if form.is_valid() else studio_today_date()
+    payments = list(deposit_candidates(date=day))
+    return render(
+        request,
+        "studio/deposits/list.html",
+        {
+            "form": form,
+            "day": day,
+            "payments": payments,
+            "methods": deposit_by_method(payments),
+            "total": sum(p.amount for p in payments),
+            "currency": _currency(),
+            "recent": deposits_recent(),
+        },
+    )
+
+
+@require_POST
+@login_required
+def deposit_record(request: HttpRequest) -> HttpResponse:
+    form = DayForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Pick the day to deposit.")
+        return redirect("studio:deposit_list")
+    day = form.cleaned_data["date"]
+    try:
+        deposit = deposit_make(
+            date=day, user=request.user if isinstance(request.user, User) else None
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(f"{reverse('studio:deposit_list')}?date={day:%Y-%m-%d}")
+    messages.success(
+        request,
+        f"Deposit of {format_money(deposit.total, _currency())} recorded for {day:%d %b %Y}.",
+    )
+    return redirect("studio:deposit_detail", pk=deposit.pk)
+
+
+@login_required
+def deposit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    deposit = get_object_or_404(Deposit.objects.select_related("created_by"), pk=pk)
+    payments = list(deposit.payments.select_related("invoice__client").order_by("method", "pk"))
+    return render(
+        request,
+        "studio/deposits/detail.html",
+        {
+            "deposit": deposit,
+            "payments": payments,
+            "methods": deposit_by_method(payments),
+            "currency": _currency(),
+        },
+    )

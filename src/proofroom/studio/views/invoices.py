@@ -1,0 +1,356 @@
+"""Desk pages for invoices: the Invoices hub, an invoice's Lines, Payments and Other tabs,
+a new invoice, and the list of invoice statuses."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from proofroom.studio.clients import Client
+from proofroom.studio.images import Image
+from proofroom.studio.invoices import (
+    WEB_ORDER_NOTICE,
+    Invoice,
+    InvoiceLine,
+    InvoiceStatus,
+    PaymentMethod,
+    invoice_create,
+    invoice_line_add,
+    invoice_line_remove,
+    invoice_paid,
+    invoice_status_add,
+    invoice_status_update,
+    invoice_statuses_ensure,
+    invoice_update,
+    invoices_search,
+    major_units,
+    may_edit,
+    minor_units,
+    payment_add,
+    prepaid_set,
+    statuses_with_counts,
+    studio_today_date,
+)
+from proofroom.studio.pricelists import Product, format_money
+from proofroom.studio.sessions import Session
+
+INVOICES_PER_PAGE = 50
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class InvoiceSearchForm(forms.Form):
+    status = forms.ModelChoiceField(
+        queryset=InvoiceStatus.objects.all(), required=False, empty_label="Any status"
+    )
+    q = forms.CharField(required=False, max_length=100, label="Client or invoice no.")
+    date_from = forms.DateField(required=False, label="From", widget=DATE_INPUT)
+    date_to = forms.DateField(required=False, label="To", widget=DATE_INPUT)
+    web_order = forms.CharField(required=False, max_length=20, label="Web order no.")
+
+
+class NewInvoiceForm(forms.Form):
+    client = forms.ModelChoiceField(queryset=Client.objects.all(), required=False)
+    session = forms.ModelChoiceField(
+        queryset=Session.objects.select_related("client", "session_type"),
+        required=False,
+        help_text="The session the client chooses images from; a prepaid order needs one.",
+    )
+    date = forms.DateField(widget=DATE_INPUT)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("client") is None and data.get("session") is not None:
+            data["client"] = data["session"].client
+        if data.get("client") is None:
+            self.add_error("client", "Choose the client, or one of their sessions.")
+        return data
+
+
+class ProductChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Product) -> str:
+        return f"{obj.price_list} · {obj} — {format_money(obj.price, obj.price_list.currency)}"
+
+
+class LineForm(forms.Form):
+    product = ProductChoiceField(
+        queryset=Product.objects.select_related("price_list").order_by(
+            "price_list__name", "position", "pk"
+        )
+    )
+    image = forms.ModelChoiceField(
+        queryset=Image.objects.none(), required=False, empty_label="No image"
+    )
+    quantity = forms.IntegerField(min_value=1, max_value=999, initial=1)
+
+    def __init__(self, *args: Any, session: Session | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        image_field = self.fields["image"]
+        assert isinstance(image_field, forms.ModelChoiceField)
+        if session is not None:
+            image_field.queryset = Image.objects.filter(session=session)
+        else:
+            image_field.disabled = True
+            image_field.help_text = "Give the invoice a session to choose one of its images."
+
+
+class PaymentForm(forms.Form):
+    amount = forms.DecimalField(min_value=Decimal("0.01"), max_digits=12, decimal_places=2)
+    method = forms.ChoiceField(
+        choices=[c for c in PaymentMethod.choices if c[0] != PaymentMethod.CARD_ONLINE]
+    )
+    received_on = forms.DateField(label="Received on", widget=DATE_INPUT)
+    reference = forms.CharField(
+        required=False, max_length=120, label="Reference", help_text="e.g. the check number"
+    )
+
+
+class OtherForm(forms.Form):
+    status = forms.ModelChoiceField(queryset=InvoiceStatus.objects.all(), empty_label=None)
+    date = forms.DateField(widget=DATE_INPUT)
+    shipping = forms.DecimalField(min_value=0, max_digits=12, decimal_places=2)
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    prepaid_online = forms.BooleanField(
+        required=False, label="This order is a prepaid order for online ordering"
+    )
+
+
+class StatusForm(forms.Form):
+    name = forms.CharField(max_length=60)
+    is_closed = forms.BooleanField(required=False, label="Closed (the invoice is finished)")
+
+
+def _invoice_or_404(number: int) -> Invoice:
+    return get_object_or_404(
+        Invoice.objects.select_related("client", "session", "status"), number=number
+    )
+
+
+def _context(request: HttpRequest, invoice: Invoice, tab: str) -> dict[str, Any]:
+    """What every tab of an invoice shows: its head, totals and whether you may change it."""
+    paid = invoice_paid(invoice)
+    return {
+        "invoice": invoice,
+        "tab": tab,
+        "can_edit": may_edit(invoice=invoice, actor=request.user),
+        "notice": WEB_ORDER_NOTICE,
+        "paid": paid,
+        "balance": invoice.total - paid,
+    }
+
+
+def _refused(request: HttpRequest, invoice: Invoice, exc: PermissionDenied) -> HttpResponse:
+    return render(
+        request,
+        "studio/invoices/refused.html",
+        {"invoice": invoice, "message": str(exc)},
+        status=403,
+    )
+
+
+def _problem(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+@login_required
+def invoice_list(request: HttpRequest) -> HttpResponse:
+    invoice_statuses_ensure()
+    form = InvoiceSearchForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    invoices = invoices_search(
+        status=filters.get("status"),
+        client_query=filters.get("q") or "",
+        date_from=filters.get("date_from"),
+        date_to=filters.get("date_to"),
+        web_order_number=filters.get("web_order") or "",
+    )
+    page = Paginator(invoices, INVOICES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "studio/invoices/list.html",
+        {
+            "page": page,
+            "form": form,
+            "status": filters.get("status"),
+            "searching": any(filters.values()),
+            "statuses": statuses_with_counts(),
+        },
+    )
+
+
+@login_required
+def invoice_new(request: HttpRequest) -> HttpResponse:
+    initial = {
+        "client": request.GET.get("client"),
+        "session": request.GET.get("session"),
+        "date": studio_today_date(),
+    }
+    form = NewInvoiceForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invoice = invoice_create(**form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, _problem(exc))
+        else:
+            messages.success(request, f"Invoice {invoice.number} was created; add its lines.")
+            return redirect("studio:invoice_detail", number=invoice.number)
+    return render(request, "studio/invoices/new.html", {"form": form})
+
+
+@login_required
+def invoice_detail(request: HttpRequest, number: int) -> HttpResponse:
+    """The Lines tab: add a product (with an image of the session), remove a line."""
+    invoice = _invoice_or_404(number)
+    action = request.POST.get("action")
+    form = LineForm(request.POST if action == "add" else None, session=invoice.session)
+    if request.method == "POST":
+        try:
+            if action == "remove":
+                line = get_object_or_404(
+                    InvoiceLine, invoice=invoice, pk=request.POST.get("line") or 0
+                )
+                invoice_line_remove(line=line, actor=request.user)
+                messages.success(request, f"Removed {line.description}.")
+                return redirect("studio:invoice_detail", number=invoice.number)
+            if form.is_valid():
+                try:
+                    line = invoice_line_add(
+                        invoice=invoice, actor=request.user, **form.cleaned_data
+                    )
+                except ValidationError as exc:
+                    form.add_error(None, _problem(exc))
+                else:
+                    messages.success(request, f"Added {line.quantity} × {line.description}.")
+                    return redirect("studio:invoice_detail", number=invoice.number)
+        except PermissionDenied as exc:
+            return _refused(request, invoice, exc)
+    context = _context(request, invoice, "lines")
+    context["form"] = form
+    context["lines"] = invoice.lines.select_related("image")
+    return render(request, "studio/invoices/lines.html", context)
+
+
+@login_required
+def invoice_payments(request: HttpRequest, number: int) -> HttpResponse:
+    invoice = _invoice_or_404(number)
+    balance = invoice.total - invoice_paid(invoice)
+    form = PaymentForm(
+        request.POST or None,
+        initial={
+            "received_on": studio_today_date(),
+            "method": PaymentMethod.CASH,
+            "amount": major_units(balance, invoice.currency) if balance > 0 else None,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            payment = payment_add(
+                invoice=invoice,
+                amount=minor_units(data["amount"], invoice.currency),
+                method=data["method"],
+                received_on=data["received_on"],
+                reference=data["reference"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, _problem(exc))
+        else:
+            messages.success(
+                request,
+                f"Recorded {format_money(payment.amount, invoice.currency)} "
+                f"({payment.get_method_display()}).",
+            )
+            return redirect("studio:invoice_payments", number=invoice.number)
+    context = _context(request, invoice, "payments")
+    context["form"] = form
+    context["payments"] = invoice.payments.select_related("deposit")
+    return render(request, "studio/invoices/payments.html", context)
+
+
+@login_required
+def invoice_other(request: HttpRequest, number: int) -> HttpResponse:
+    """Status, date, shipping, notes, and "prepaid order for online ordering"."""
+    invoice = _invoice_or_404(number)
+    form = OtherForm(
+        request.POST or None,
+        initial={
+            "status": invoice.status,
+            "date": invoice.date,
+            "shipping": major_units(invoice.shipping, invoice.currency),
+            "notes": invoice.notes,
+            "prepaid_online": invoice.prepaid_online,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        was_prepaid = invoice.prepaid_online
+        try:
+            with transaction.atomic():
+                invoice_update(
+                    invoice=invoice,
+                    actor=request.user,
+                    status=data["status"],
+                    date=data["date"],
+                    shipping=minor_units(data["shipping"], invoice.currency),
+                    notes=data["notes"],
+                )
+                prepaid_set(invoice=invoice, flag=data["prepaid_online"], actor=request.user)
+        except PermissionDenied as exc:
+            return _refused(request, _invoice_or_404(number), exc)
+        except ValidationError as exc:
+            invoice = _invoice_or_404(number)
+            form.add_error(None, _problem(exc))
+        else:
+            if invoice.prepaid_online and not was_prepaid:
+                messages.success(request, "Saved. It is marked for upload at the next sync.")
+            elif was_prepaid and not invoice.prepaid_online and invoice.prepaid_needs_upload:
+                messages.success(request, "Saved. The next sync takes it off the gallery.")
+            else:
+                messages.success(request, "Saved.")
+            return redirect("studio:invoice_other", number=invoice.number)
+    context = _context(request, invoice, "other")
+    context["form"] = form
+    return render(request, "studio/invoices/other.html", context)
+
+
+@login_required
+def invoice_statuses(request: HttpRequest) -> HttpResponse:
+    """The maintenance list of invoice statuses: add one, rename one."""
+    invoice_statuses_ensure()
+    action = request.POST.get("action")
+    form = StatusForm(request.POST if action == "add" else None)
+    if request.method == "POST":
+        try:
+            if action == "rename":
+                status = get_object_or_404(InvoiceStatus, pk=request.POST.get("status") or 0)
+                invoice_status_update(
+                    status=status,
+                    name=request.POST.get("name", ""),
+                    is_closed=request.POST.get("is_closed") == "on",
+                )
+                messages.success(request, f"Saved “{status.name}”.")
+                return redirect("studio:invoice_statuses")
+            if form.is_valid():
+                status = invoice_status_add(**form.cleaned_data)
+                messages.success(request, f"“{status.name}” was added.")
+                return redirect("studio:invoice_statuses")
+        except ValidationError as exc:
+            messages.error(request, _problem(exc))
+            if action == "rename":
+                return redirect("studio:invoice_statuses")
+            form.add_error(None, _problem(exc))
+    return render(
+        request,
+        "studio/invoices/statuses.html",
+        {"statuses": statuses_with_counts(), "form": form, "hub": reverse("studio:invoice_list")},
+    )
