@@ -253,7 +253,7 @@ def test_the_page_makes_as_many_queries_with_hearts_groups_and_a_yearbook_for_10
             sign_in(client, ada)
         counts.append(queries_for(client, f"/s/northlight/e/{session.uuid}/"))
     assert counts[0] == counts[1]
-    assert counts[1] <= 10
+    assert counts[1] <= 11  # with the cart count in the header
 
 
 def test_another_client_of_the_studio_cannot_see_or_heart_a_client_only_session(

@@ -5,6 +5,8 @@ from proofroom.gallery.blobs import Blob
 from proofroom.gallery.catalog import PriceList, Product
 from proofroom.gallery.events import Invitation, OnlineGroup, OnlineImage, OnlineSession
 from proofroom.gallery.feed import Change, ChangeAck
+from proofroom.gallery.orders import Cart, CartLine, Order, OrderLine, OrderPayment, WebhookEvent
+from proofroom.gallery.prepaid import PrepaidItem, PrepaidOrder
 from proofroom.gallery.selections import ClientGroup, Favourite, YearbookPick
 from proofroom.gallery.tenants import ApiKey, Studio
 from proofroom.gallery.throttle import FailedAttempt
@@ -14,6 +16,8 @@ __all__ = [
     "Account",
     "ApiKey",
     "Blob",
+    "Cart",
+    "CartLine",
     "Change",
     "ChangeAck",
     "ClientGroup",
@@ -24,8 +28,14 @@ __all__ = [
     "OnlineGroup",
     "OnlineImage",
     "OnlineSession",
+    "Order",
+    "OrderLine",
+    "OrderPayment",
+    "PrepaidItem",
+    "PrepaidOrder",
     "PriceList",
     "Product",
     "Studio",
+    "WebhookEvent",
     "YearbookPick",
 ]

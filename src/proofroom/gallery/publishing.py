@@ -15,7 +15,7 @@ from proofroom.gallery.blobs import blobs_delete_unused, blobs_missing
 from proofroom.gallery.catalog import PriceList, Product
 from proofroom.gallery.db import atomic
 from proofroom.gallery.events import OnlineGroup, OnlineImage, OnlineSession, normalize_code
-from proofroom.gallery.tenants import Studio, studio_profile_update
+from proofroom.gallery.tenants import Studio, studio_ordering_update, studio_profile_update
 from proofroom.sync import protocol
 
 
@@ -28,8 +28,9 @@ class PublishRefused(Exception):
         self.missing = missing or []
 
 
+@atomic
 def studio_profile_put(*, studio: Studio, data: protocol.StudioProfile) -> Studio:
-    return studio_profile_update(
+    studio_profile_update(
         studio=studio,
         name=data.name,
         email=data.email,
@@ -37,6 +38,15 @@ def studio_profile_put(*, studio: Studio, data: protocol.StudioProfile) -> Studi
         website=data.website,
         currency=data.currency,
         time_zone=data.time_zone,
+    )
+    terms = data.ordering
+    return studio_ordering_update(
+        studio=studio,
+        tax_rate=terms.tax_rate,
+        tax_label=terms.tax_label,
+        shipping_fee=terms.shipping_fee,
+        offer_shipping=terms.offer_shipping,
+        offer_pickup=terms.offer_pickup,
     )
 
 

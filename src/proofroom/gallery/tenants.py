@@ -9,11 +9,18 @@ from __future__ import annotations
 import hashlib
 import secrets
 
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.text import slugify
 
 from proofroom.gallery.db import atomic
+
+
+class PaymentGateway(models.TextChoices):
+    MANUAL = "manual", "No merchant account (the studio contacts the client)"
+    STRIPE = "stripe", "Card payments with Stripe Checkout"
 
 
 class Studio(models.Model):
@@ -30,6 +37,24 @@ class Studio(models.Model):
         blank=True, help_text="A few words shown on the studio's landing page."
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # How the studio sells online (the desk's ordering terms, uploaded with its profile).
+    tax_rate = models.PositiveIntegerField(
+        default=0,
+        validators=[MaxValueValidator(10_000)],
+        help_text="Basis points on the goods: 825 is 8.25 %.",
+    )
+    tax_label = models.CharField(max_length=40, default="Tax")
+    shipping_fee = models.PositiveIntegerField(
+        default=0, help_text="Minor units per order that is shipped."
+    )
+    offer_shipping = models.BooleanField(default=True)
+    offer_pickup = models.BooleanField(default=True)
+    # How the studio is paid online.
+    payment_gateway = models.CharField(
+        max_length=20, choices=PaymentGateway.choices, default=PaymentGateway.MANUAL
+    )
+    stripe_secret_key = models.CharField(max_length=255, blank=True)
+    stripe_webhook_secret = models.CharField(max_length=255, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -116,6 +141,52 @@ def studio_profile_update(
 ) -> Studio:
     studio.name, studio.email, studio.phone = name, email, phone
     studio.website, studio.currency, studio.time_zone = website, currency, time_zone
+    studio.full_clean()
+    studio.save()
+    return studio
+
+
+@atomic
+def studio_ordering_update(
+    *,
+    studio: Studio,
+    tax_rate: int,
+    tax_label: str,
+    shipping_fee: int,
+    offer_shipping: bool,
+    offer_pickup: bool,
+) -> Studio:
+    """The terms every cart of the studio is priced with."""
+    studio.tax_rate, studio.tax_label = tax_rate, tax_label.strip() or "Tax"
+    studio.shipping_fee = shipping_fee
+    studio.offer_shipping, studio.offer_pickup = offer_shipping, offer_pickup
+    studio.full_clean()
+    studio.save()
+    return studio
+
+
+@atomic
+def studio_payments_configure(
+    *, studio: Studio, gateway: str, secret_key: str = "", webhook_secret: str = ""
+) -> Studio:
+    """Choose how the studio is paid online. Card payments need the gateway's secret key
+    and its webhook signing secret; the manual gateway keeps no secrets."""
+    if gateway not in PaymentGateway.values:
+        known = ", ".join(PaymentGateway.values)
+        raise ValidationError(f"Unknown payment gateway “{gateway}”; choose one of {known}.")
+    secret_key, webhook_secret = secret_key.strip(), webhook_secret.strip()
+    if gateway == PaymentGateway.STRIPE:
+        if not secret_key.startswith(("sk_", "rk_")):
+            raise ValidationError("Stripe needs the account's secret key (it starts sk_ or rk_).")
+        if not webhook_secret.startswith("whsec_"):
+            raise ValidationError(
+                "Stripe needs the webhook's signing secret (it starts whsec_): add an endpoint "
+                f"for /s/{studio.slug}/payments/stripe/webhook/ in Stripe's dashboard to get one."
+            )
+    else:
+        secret_key = webhook_secret = ""
+    studio.payment_gateway = gateway
+    studio.stripe_secret_key, studio.stripe_webhook_secret = secret_key, webhook_secret
     studio.full_clean()
     studio.save()
     return studio

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from proofroom.gallery.views import choosing, guests, pages
+from proofroom.gallery.views import choosing, guests, pages, payments, prepaid, store
 
 app_name = "gallery"
 
@@ -29,6 +29,15 @@ urlpatterns = [
     path(f"{event}guest/", guests.guest_signup, name="guest_signup"),
     path(f"{event}invite/", pages.invite, name="invite"),
     path(f"{studio}invite/<str:token>/", pages.invitation, name="invitation"),
+    path(f"{event}cart/add/", store.add, name="cart_add"),
+    path(f"{event}checkout/", store.checkout, name="checkout"),
+    path(f"{studio}cart/", store.cart, name="cart"),
+    path(f"{studio}cart/lines/<int:line_id>/", store.cart_line, name="cart_line"),
+    path(f"{studio}orders/", store.orders, name="orders"),
+    path(f"{studio}orders/<str:number>/", store.order, name="order"),
+    path(f"{studio}orders/<str:number>/pay/", store.pay, name="order_pay"),
+    path(f"{studio}prepaid/<uuid:order_uuid>/", prepaid.prepaid, name="prepaid"),
+    path(f"{studio}payments/stripe/webhook/", payments.stripe_webhook, name="stripe_webhook"),
     path(f"{studio}i/<uuid:image_uuid>/thumb/", pages.image_file, {"size": "thumb"}, name="thumb"),
     path(
         f"{studio}i/<uuid:image_uuid>/preview/",

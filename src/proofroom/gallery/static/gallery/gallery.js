@@ -1,4 +1,4 @@
-/* The gallery's lightbox and choices. A thumbnail opens its preview large; ← → and
+/* The gallery's lightbox and choices (the store's part is at the end). A thumbnail opens its preview large; ← → and
    swipes move, Esc (or the phone's Back) closes. Signed-in clients and guests heart
    photographs (the ♥ on a tile, the lightbox's Favourite button, or F / H), add them to
    their own groups (one in the lightbox, several with Select) and, for a yearbook, pick
@@ -501,6 +501,13 @@
     open(tiles.indexOf(tile));
   });
 
+  var orderBtn = document.getElementById("lb-order");
+  if (orderBtn) {
+    orderBtn.addEventListener("click", function () {
+      if (tiles[current] && window.ProofroomStore) window.ProofroomStore.order(tiles[current]);
+    });
+  }
+
   prevBtn.addEventListener("click", function () { step(-1); });
   nextBtn.addEventListener("click", function () { step(1); });
   closeBtn.addEventListener("click", close);
@@ -522,6 +529,7 @@
   }
 
   document.addEventListener("keydown", function (event) {
+    if (document.querySelector("dialog[open]")) return; // the order dialog has the keys
     var key = event.key.toLowerCase();
     if (box.hidden) {
       // F or H on a focused thumbnail hearts it, as in the lightbox.
@@ -577,4 +585,160 @@
     history.replaceState(null, "", location.pathname + location.search);
     if (tiles.length) open(at);
   }
+})();
+
+/* The store: the order dialog of the grid and the lightbox, the cart count in the
+   header, and the checkout's delivery choice. Without JavaScript a tile's cart button
+   links to the image page's order form, and checkout shows every field. */
+(function () {
+  "use strict";
+  var toast = document.getElementById("toast");
+  var toastTimer = null;
+
+  function say(text, isError, link) {
+    if (!toast) return;
+    toast.textContent = text;
+    if (link) {
+      var a = document.createElement("a");
+      a.href = link.href;
+      a.textContent = link.text;
+      toast.appendChild(document.createTextNode(" "));
+      toast.appendChild(a);
+    }
+    toast.classList.toggle("is-error", !!isError);
+    toast.hidden = false;
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(function () { toast.hidden = true; }, isError ? 7000 : 4200);
+  }
+
+  function showCount(count) {
+    var badge = document.getElementById("cart-count");
+    if (!badge) return;
+    badge.textContent = count;
+    badge.classList.toggle("is-empty", !count);
+    badge.classList.remove("bump");
+    void badge.offsetWidth; // restart the animation
+    badge.classList.add("bump");
+    var link = badge.closest("a");
+    if (link) link.setAttribute("aria-label", "Cart, " + count + " item" + (count === 1 ? "" : "s"));
+  }
+
+  // --- The order dialog (a session's grid and lightbox) ------------------------
+
+  var dialog = document.getElementById("order-dialog");
+  if (dialog && typeof dialog.showModal === "function") {
+    var form = document.getElementById("order-dialog-form");
+    var nameEl = document.getElementById("order-name");
+    var thumbEl = document.getElementById("order-thumb");
+
+    var order = function (tile) {
+      var picture = tile.querySelector("img");
+      nameEl.textContent = tile.dataset.name || "";
+      thumbEl.textContent = "";
+      if (picture) {
+        var copy = document.createElement("img");
+        copy.src = picture.currentSrc || picture.src;
+        copy.alt = "";
+        thumbEl.appendChild(copy);
+      }
+      if (form) {
+        form.elements.image.value = tile.parentElement.dataset.uuid;
+        form.elements.quantity.value = "1";
+      }
+      dialog.showModal();
+      var first = form ? form.elements.product : dialog.querySelector("a, button");
+      if (first) first.focus();
+    };
+    window.ProofroomStore = { order: order };
+
+    var grid = document.getElementById("grid");
+    if (grid) {
+      grid.addEventListener("click", function (event) {
+        var button = event.target.closest(".cart-btn");
+        if (!button || event.metaKey || event.ctrlKey || event.shiftKey) return;
+        event.preventDefault();
+        order(button.parentElement.querySelector(".tile"));
+      });
+    }
+    document.getElementById("order-close").addEventListener("click", function () { dialog.close(); });
+    dialog.addEventListener("click", function (event) {
+      if (event.target === dialog) dialog.close(); // a click on the backdrop
+    });
+
+    if (form) {
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        var submit = form.querySelector("[type=submit]");
+        submit.disabled = true;
+        fetch(form.action, {
+          method: "POST",
+          body: new FormData(form),
+          credentials: "same-origin",
+          headers: { Accept: "application/json" },
+        })
+          .then(function (response) {
+            return response.json().catch(function () { return {}; }).then(function (data) {
+              if (!response.ok) {
+                var error = new Error(data.error || "Not added: the gallery did not answer (" + response.status + ").");
+                error.signIn = data.sign_in;
+                throw error;
+              }
+              return data;
+            });
+          })
+          .then(function (data) {
+            dialog.close();
+            showCount(data.count);
+            say(data.message, false, { href: data.cart, text: "View cart" });
+          })
+          .catch(function (error) {
+            if (error.signIn) say(error.message, true, { href: error.signIn, text: "Sign in" });
+            else say(error.message || "Not added: check your connection and try again.", true);
+          })
+          .then(function () { submit.disabled = false; });
+      });
+    }
+  }
+
+  // --- Checkout -------------------------------------------------------------------
+
+  var checkout = document.getElementById("checkout");
+  if (checkout) {
+    var address = document.getElementById("address");
+    var place = document.getElementById("place-order");
+    var chosen = function () {
+      var radio = checkout.querySelector("input[name=delivery]:checked");
+      return radio ? radio.value : "";
+    };
+    var showDelivery = function () {
+      var value = chosen();
+      if (address) address.hidden = value !== "ship";
+      checkout.querySelectorAll("[data-delivery]").forEach(function (el) {
+        el.hidden = el.dataset.delivery !== value;
+      });
+    };
+    checkout.addEventListener("change", function (event) {
+      if (event.target.name === "delivery") showDelivery();
+    });
+    showDelivery();
+    var placeText = place.textContent;
+    checkout.addEventListener("submit", function () {
+      // One order however often it is clicked (the server holds to that too).
+      setTimeout(function () { place.disabled = true; place.textContent = "Placing your order…"; }, 0);
+    });
+    window.addEventListener("pageshow", function () {
+      place.disabled = false;
+      place.textContent = placeText;
+    });
+  }
+
+  // --- A prepaid order's choices ------------------------------------------------
+
+  document.querySelectorAll(".prepaid-item").forEach(function (fieldset) {
+    fieldset.addEventListener("change", function (event) {
+      var label = fieldset.querySelector("[id^=chosen-]");
+      var choice = event.target.closest(".choice");
+      if (label && choice) label.textContent = "Chosen: " + choice.querySelector(".choice-name").textContent;
+    });
+  });
 })();
