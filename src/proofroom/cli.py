@@ -207,6 +207,51 @@ def cmd_gallery_create_studio(args: argparse.Namespace) -> None:
     print(f"API key (shown once; paste it in the desk's Settings): {key}")
 
 
+def cmd_gallery_payments(args: argparse.Namespace) -> None:
+    """Choose how a studio's site takes payments. Secrets come from the environment (or a
+    prompt), never from the command line, where `ps` and shell history would keep them."""
+    import getpass
+    import os
+
+    from django.conf import settings
+
+    if not settings.RUNS_GALLERY:
+        _fail("payments are set on the gallery side")
+    from django.core.exceptions import ValidationError
+
+    from proofroom.gallery.tenants import Studio, studio_payments_configure
+
+    studio = Studio.objects.filter(slug=args.slug).first()
+    if studio is None:
+        _fail(f"this gallery has no studio at /s/{args.slug}/")
+    secret_key = webhook_secret = ""
+    if args.gateway == "stripe":
+        secret_key = os.environ.get("STRIPE_SECRET_KEY", "") or getpass.getpass(
+            "Stripe secret key (sk_…): "
+        )
+        webhook_secret = os.environ.get("STRIPE_WEBHOOK_SECRET", "") or getpass.getpass(
+            "Stripe webhook signing secret (whsec_…): "
+        )
+    try:
+        studio_payments_configure(
+            studio=studio,
+            gateway=args.gateway,
+            secret_key=secret_key,
+            webhook_secret=webhook_secret,
+        )
+    except ValidationError as exc:
+        _fail(" ".join(exc.messages))
+    if args.gateway == "stripe":
+        print(f"{studio.name}: card payments through Stripe Checkout.")
+        print(
+            "In Stripe's dashboard, send the events checkout.session.completed and "
+            "checkout.session.async_payment_succeeded to:"
+        )
+        print(f"  {settings.PUBLIC_URL}/s/{studio.slug}/payments/stripe/webhook/")
+    else:
+        print(f"{studio.name}: orders are placed unpaid; the studio contacts the client to pay.")
+
+
 def cmd_manage(argv: Sequence[str]) -> None:
     from django.core.management import execute_from_command_line
 
@@ -260,11 +305,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imp.set_defaults(func=cmd_import)
 
-    sync = sub.add_parser("sync", help="synchronize with the gallery (uploads and take-downs)")
+    sync = sub.add_parser(
+        "sync", help="synchronize with the gallery: uploads, downloads, take-downs"
+    )
     sync.add_argument("--sessions", action="store_true", help="Upload Sessions & Images")
     sync.add_argument("--clients", action="store_true", help="Upload Client Logins")
     sync.add_argument("--price-lists", action="store_true", help="Upload Price Lists")
+    sync.add_argument("--prepaid-orders", action="store_true", help="Upload Prepaid Orders")
     sync.add_argument("--remove-expired", action="store_true", help="Remove expired sessions")
+    sync.add_argument("--orders", action="store_true", help="Download Orders")
+    sync.add_argument(
+        "--downloads", action="store_true", help="every download: orders, favourites, guests, ..."
+    )
     sync.set_defaults(func=cmd_sync)
 
     gallery = sub.add_parser("gallery", help="the gallery's own commands")
@@ -274,6 +326,13 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--slug", default="", help="its address: /s/SLUG/ (made from the name)")
     create.add_argument("--email", default="")
     create.set_defaults(func=cmd_gallery_create_studio)
+    pay = gsub.add_parser(
+        "payments",
+        help="how a studio's site takes payments: manual (no merchant account) or stripe",
+    )
+    pay.add_argument("slug", help="the studio's address: /s/SLUG/")
+    pay.add_argument("--gateway", choices=["manual", "stripe"], required=True)
+    pay.set_defaults(func=cmd_gallery_payments)
 
     sub.add_parser("manage", help="run a Django management command", add_help=False)
     return parser

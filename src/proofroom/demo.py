@@ -13,6 +13,7 @@ from typing import Any, TextIO
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django_tasks import task
 
 DEMO_STUDIO = "Northlight Studio"
 DEMO_OWNER = "owner"
@@ -116,7 +117,7 @@ def demo_connect_and_publish(*, base_url: str) -> None:
     from proofroom.studio.images import DerivativeStatus, Image
     from proofroom.studio.online import OnlineSettings, session_mark_for_upload
     from proofroom.studio.studios import studio_get, studio_update
-    from proofroom.studio.syncs import SyncKind, sync_start
+    from proofroom.studio.syncs import SyncKind
 
     studio = studio_get()
     if studio is None:
@@ -147,7 +148,94 @@ def demo_connect_and_publish(*, base_url: str) -> None:
         event_code="PARK2026",
         event_description="The Park family at Minnehaha Falls",
     )
-    sync_start(kinds=[SyncKind.SESSIONS, SyncKind.CLIENTS, SyncKind.PRICE_LISTS], trigger="demo")
+    from django.db import transaction
+
+    from proofroom.studio.syncs import SyncRun
+
+    studio_update(
+        studio=studio, tax_rate=688, tax_label="Sales tax", shipping_fee=800
+    )  # Minnesota's 6.875 %, rounded to basis points; $8 shipping
+    run = SyncRun.objects.create(
+        kinds=[SyncKind.SESSIONS, SyncKind.CLIENTS, SyncKind.PRICE_LISTS], trigger="demo"
+    )
+    transaction.on_commit(lambda: demo_publish_and_order.enqueue(run.pk))
+
+
+@task(queue_name="sync")
+def demo_publish_and_order(run_id: int) -> int:
+    """The demo's first sync, then a few web orders on the gallery, waiting for the desk's
+    Download Orders. Runs on the worker: the sync is an HTTP request to this server."""
+    from proofroom.studio.syncs import SyncStatus
+    from proofroom.sync.client import sync_run_execute
+
+    run = sync_run_execute(run_id=run_id)
+    if run.status != SyncStatus.SUCCEEDED:
+        return 0
+    return demo_orders_place()
+
+
+def demo_orders_place() -> int:
+    """Sample web orders for the published session: two by its client, one by a guest.
+    Placed once; returns how many were placed now."""
+    from proofroom.gallery.accounts import Account, account_guest_create
+    from proofroom.gallery.events import OnlineSession
+    from proofroom.gallery.orders import Order, cart_add, cart_for, order_place
+
+    desk_session = _demo_online_session()
+    if desk_session is None:
+        return 0
+    session = (
+        OnlineSession.objects.filter(uuid=desk_session.uuid)
+        .select_related("studio", "price_list")
+        .first()
+    )
+    if session is None or session.price_list is None:
+        return 0
+    if Order.objects.filter(studio=session.studio).exists():
+        return 0
+    client = Account.objects.get(studio=session.studio, client_uuid=desk_session.client.uuid)
+    guest = Account.objects.filter(studio=session.studio, email="grandma.park@example.com").first()
+    if guest is None:
+        guest = account_guest_create(
+            studio_id=session.studio_id,
+            first_name="June",
+            last_name="Park",
+            email="grandma.park@example.com",
+            password=secrets.token_urlsafe(16),
+            session_uuid=session.uuid,
+        )
+    products = {(p.name, p.size): p.uuid for p in session.price_list.products.all()}
+    images = list(session.images.order_by("position"))
+    baskets = [
+        (client, [(("Print", "8×10 in"), 0, 2), (("Gallery canvas", "16×20 in"), 3, 1)], "ship"),
+        (client, [(("Digital download", "Full resolution"), 5, 1)], "none"),
+        (guest, [(("Print", "5×7 in"), 1, 4), (("Print", "11×14 in"), 2, 1)], "pickup"),
+    ]
+    address = {
+        "street": "410 Lake St",
+        "city": "Minneapolis",
+        "region": "MN",
+        "postal_code": "55408",
+        "country": "USA",
+    }
+    placed = 0
+    for account, lines, delivery in baskets:
+        for key, image, quantity in lines:
+            cart_add(
+                account=account,
+                session=session,
+                product_uuid=products[key],
+                image=images[image % len(images)],
+                quantity=quantity,
+            )
+        order_place(
+            cart=cart_for(account=account, session=session),
+            delivery=delivery,
+            address=address if delivery == "ship" else None,
+            note="Could the canvas have a thin black edge?" if delivery == "ship" else "",
+        )
+        placed += 1
+    return placed
 
 
 DEMO_PHOTO_SIZE = (2400, 1600)

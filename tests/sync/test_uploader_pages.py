@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 import pytest
 from django.test import Client as Browser
 
+from proofroom.cli import build_parser
 from proofroom.gallery.accounts import Account, account_set_password
 from proofroom.gallery.events import OnlineSession
 from proofroom.studio.images import Image, Rating
@@ -127,7 +127,7 @@ def test_services_panel_lists_expiring_and_expired_sessions(desk: Browser, weddi
 
 def test_sync_command_prints_a_summary(wedding, capsys) -> None:  # type: ignore[no-untyped-def]
     mark(wedding)
-    args = argparse.Namespace(sessions=True, clients=True, price_lists=True, remove_expired=False)
+    args = build_parser().parse_args(["sync", "--sessions", "--clients", "--price-lists"])
     assert run_sync(args) == 0
     out = capsys.readouterr().out
     assert "Sessions uploaded 1, taken down 0; 12 image files" in out

@@ -1,4 +1,4 @@
-"""What comes home from the gallery: favourites, guests and yearbook picks.
+"""What comes home from the gallery: orders, prepaid picks, favourites, guests, yearbook picks.
 
 Each download kind has its own cursor into the gallery's change feed. A page of
 changes is applied in one transaction together with the cursor it advances, so
@@ -17,6 +17,7 @@ from django.db.models.functions import Lower
 
 from proofroom.studio.clients import Client, client_create
 from proofroom.studio.images import Image, ImageGroup
+from proofroom.studio.invoices import invoices_from_web_orders, prepaid_picks_apply
 from proofroom.studio.sessions import Session
 from proofroom.sync import protocol
 
@@ -173,7 +174,21 @@ def _yearbook(data: dict[str, object]) -> None:
     apply_yearbook(protocol.YearbookChange.model_validate(data))
 
 
+def _prepaid(data: dict[str, object]) -> None:
+    prepaid_picks_apply(protocol.PrepaidChange.model_validate(data))
+
+
+def _orders(page: list[dict[str, object]]) -> None:
+    invoices_from_web_orders([protocol.OrderChange.model_validate(data) for data in page])
+
+
+# Kinds applied a page at a time (a fixed number of queries per page, not per change).
+PAGE_APPLIERS: dict[str, Callable[[list[dict[str, object]]], None]] = {
+    protocol.ChangeKind.ORDER: _orders,
+}
+
 APPLIERS: dict[str, Callable[[dict[str, object]], None]] = {
+    protocol.ChangeKind.PREPAID: _prepaid,
     protocol.ChangeKind.FAVOURITES: _favourites,
     protocol.ChangeKind.GUEST: _guest,
     protocol.ChangeKind.YEARBOOK: _yearbook,
@@ -184,14 +199,18 @@ APPLIERS: dict[str, Callable[[dict[str, object]], None]] = {
 def changes_apply(*, kind: str, page: protocol.ChangesPage) -> tuple[int, int]:
     """Apply a page of one kind with the cursor it advances. Returns (applied, new cursor)."""
     cursor, _ = DownloadCursor.objects.select_for_update().get_or_create(kind=kind)
-    apply = APPLIERS[protocol.ChangeKind(kind)]
-    applied = 0
-    for change in page.changes:
-        if change.seq <= cursor.last_seq or change.kind != kind:
-            continue  # another sync applied it already
-        apply(change.data)
-        cursor.last_seq = change.seq
-        applied += 1
+    # Skipped: what another sync applied already.
+    fresh = [c for c in page.changes if c.seq > cursor.last_seq and c.kind == kind]
+    if kind in PAGE_APPLIERS:
+        if fresh:
+            PAGE_APPLIERS[kind]([change.data for change in fresh])
+    else:
+        apply = APPLIERS[protocol.ChangeKind(kind)]
+        for change in fresh:
+            apply(change.data)
+    applied = len(fresh)
+    if fresh:
+        cursor.last_seq = fresh[-1].seq
     cursor.save(update_fields=["last_seq", "updated_at"])
     return applied, cursor.last_seq
 

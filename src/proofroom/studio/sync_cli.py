@@ -7,7 +7,7 @@ import argparse
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from proofroom.studio.syncs import SyncKind, SyncRun, SyncStatus
+from proofroom.studio.syncs import DOWNLOAD_KINDS, SyncKind, SyncRun, SyncStatus
 
 
 def run_sync(args: argparse.Namespace) -> int:
@@ -19,12 +19,22 @@ def run_sync(args: argparse.Namespace) -> int:
             (SyncKind.SESSIONS, args.sessions),
             (SyncKind.CLIENTS, args.clients),
             (SyncKind.PRICE_LISTS, args.price_lists),
+            (SyncKind.PREPAID_ORDERS, args.prepaid_orders),
             (SyncKind.REMOVE_EXPIRED, args.remove_expired),
+            (SyncKind.DOWNLOAD_ORDERS, args.orders),
         )
         if chosen
     ]
-    if not kinds:  # nothing chosen: the uploads the desk checks by default
-        kinds = [SyncKind.SESSIONS, SyncKind.CLIENTS, SyncKind.PRICE_LISTS]
+    if args.downloads:
+        kinds += [k for k in DOWNLOAD_KINDS if k not in kinds]
+    if not kinds:  # nothing chosen: what the desk's synchronizer checks by default
+        kinds = [
+            SyncKind.SESSIONS,
+            SyncKind.CLIENTS,
+            SyncKind.PRICE_LISTS,
+            SyncKind.PREPAID_ORDERS,
+            *DOWNLOAD_KINDS,
+        ]
     console = Console(highlight=False)
     run = SyncRun.objects.create(kinds=[str(k) for k in kinds], trigger="cli")
     console.print("Synchronizing: " + ", ".join(run.kind_labels))
@@ -47,4 +57,7 @@ def run_sync(args: argparse.Namespace) -> int:
         f"Sessions uploaded {run.sessions_uploaded}, taken down {run.sessions_removed}; "
         f"{run.images_sent} image files, {run.bytes_sent:,} bytes in {run.requests} requests."
     )
+    downloaded = ", ".join(f"{n} {kind}" for kind, n in run.downloaded.items() if n)
+    if downloaded:
+        console.print(f"Downloaded: {downloaded}.")
     return 0 if run.status == SyncStatus.SUCCEEDED else 1

@@ -14,15 +14,21 @@ class SyncKind(models.TextChoices):
     SESSIONS = "sessions", "Upload Sessions & Images"
     CLIENTS = "clients", "Upload Client Logins"
     PRICE_LISTS = "price_lists", "Upload Price Lists"
+    PREPAID_ORDERS = "prepaid_orders", "Upload Prepaid Orders"
     REMOVE_EXPIRED = "remove_expired", "Remove expired sessions"
     DOWNLOAD_FAVOURITES = "favourites", "Download Favorite Images"
     DOWNLOAD_GUESTS = "guest", "Download Guests"
     DOWNLOAD_YEARBOOK = "yearbook", "Download Yearbook Image Selection"
+    DOWNLOAD_ORDERS = "order", "Download Orders"
+    DOWNLOAD_PREPAID = "prepaid", "Download Prepaid Order Selections"
 
 
+# Guests first: an order placed by a new guest then finds the client its guest record made.
 DOWNLOAD_KINDS = [
-    SyncKind.DOWNLOAD_FAVOURITES,
     SyncKind.DOWNLOAD_GUESTS,
+    SyncKind.DOWNLOAD_ORDERS,
+    SyncKind.DOWNLOAD_PREPAID,
+    SyncKind.DOWNLOAD_FAVOURITES,
     SyncKind.DOWNLOAD_YEARBOOK,
 ]
 
@@ -30,13 +36,11 @@ DOWNLOAD_KINDS = [
 # Shown on the synchronizer, disabled, until the issues that build them land.
 LATER_KINDS = {
     "uploads": [
-        "Upload Prepaid Orders",
         "Upload Contracts",
         "Upload Client Album",
         "Upload Videos",
     ],
     "downloads": [
-        "Download Orders",
         "Download Contracts",
         "Download Album Comments & Approvals",
     ],

@@ -18,6 +18,7 @@ from ninja.security import HttpBearer
 from proofroom.gallery.blobs import BlobRefused, blob_put, blobs_missing, blobs_put_many
 from proofroom.gallery.events import OnlineSession
 from proofroom.gallery.feed import changes_ack, changes_after, feed_head
+from proofroom.gallery.prepaid import PrepaidRefused, prepaid_put, prepaid_withdraw
 from proofroom.gallery.publishing import (
     PublishRefused,
     client_put,
@@ -172,6 +173,34 @@ def delete_session(
     """Take a session down: closed to everyone, its derivatives deleted. Repeatable."""
     if not session_take_down(studio=_studio(request), session_uuid=session_uuid):
         return Status(404, protocol.Problem(detail="This studio has no such online session."))
+    return Status(200, protocol.Ok())
+
+
+@api.put(
+    "/prepaid-orders/{order_uuid}",
+    response={200: protocol.Ok, 400: protocol.Problem, 409: protocol.Refusal},
+)
+def put_prepaid_order(
+    request: HttpRequest, order_uuid: uuid.UUID, data: protocol.PrepaidOrder
+) -> Status[protocol.Ok | protocol.Problem | protocol.Refusal]:
+    """An invoice paid at the studio; the client picks an image for each item online.
+    Repeatable: picks already made are kept for the items that remain."""
+    if data.uuid != order_uuid:
+        return Status(400, protocol.Problem(detail="The uuid in the path and in the body differ."))
+    try:
+        prepaid_put(studio=_studio(request), data=data)
+    except PrepaidRefused as exc:
+        return Status(409, protocol.Refusal(detail=exc.detail))
+    return Status(200, protocol.Ok())
+
+
+@api.delete("/prepaid-orders/{order_uuid}", response={200: protocol.Ok, 404: protocol.Problem})
+def delete_prepaid_order(
+    request: HttpRequest, order_uuid: uuid.UUID
+) -> Status[protocol.Ok | protocol.Problem]:
+    """The studio no longer offers this invoice for online picks. Repeatable."""
+    if not prepaid_withdraw(studio=_studio(request), uuid=order_uuid):
+        return Status(404, protocol.Problem(detail="This studio has no such prepaid order."))
     return Status(200, protocol.Ok())
 
 

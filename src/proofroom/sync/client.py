@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import httpx
+import pydantic
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F, Q
@@ -23,6 +24,14 @@ from proofroom.studio.clients import Client
 from proofroom.studio.derivatives import derivative_key
 from proofroom.studio.downloads import YearbookSettings, changes_apply, cursor_for
 from proofroom.studio.images import DerivativeStatus, Image, ImageGroup
+from proofroom.studio.invoices import (
+    Invoice,
+    prepaid_failed,
+    prepaid_manifest,
+    prepaid_pending,
+    prepaid_uploaded,
+    prepaid_withdrawn,
+)
 from proofroom.studio.online import OnlineSettings, OnlineState, studio_today
 from proofroom.studio.pricelists import PriceList
 from proofroom.studio.sessions import Session, session_status_change
@@ -199,6 +208,13 @@ class Synchronizer:
                 website=s.website,
                 currency=s.currency,
                 time_zone=s.time_zone,
+                ordering=protocol.OrderingTerms(
+                    tax_rate=s.tax_rate,
+                    tax_label=s.tax_label,
+                    shipping_fee=s.shipping_fee,
+                    offer_shipping=s.offer_shipping,
+                    offer_pickup=s.offer_pickup,
+                ),
             ),
         )
 
@@ -354,6 +370,45 @@ class Synchronizer:
             self.run.done += len(batch)
             self.step(f"#{number}: sending images", done=self.run.done)
 
+    def upload_prepaid(self, invoice: Invoice) -> bool:
+        """Offer a prepaid invoice online (or withdraw it once unticked). A refusal is noted
+        on the invoice and the sync goes on; True when the gallery took it."""
+        path = f"/prepaid-orders/{invoice.uuid}"
+        if not invoice.prepaid_online:
+            response = self.gallery.request("DELETE", path)
+            if response.status_code not in (200, 404):
+                raise SyncFailed(f"Invoice {invoice.number}: {_detail(response)}")
+            prepaid_withdrawn(invoice.pk)
+            self.tell(f"Invoice {invoice.number}: no longer offered online as prepaid.")
+            return True
+        revision = invoice.prepaid_revision
+        try:
+            manifest = prepaid_manifest(invoice)
+        except pydantic.ValidationError as exc:
+            fields = {str(error["loc"][0]) for error in exc.errors() if error["loc"]}
+            problem = (
+                "Give the invoice at least one line to choose an image for."
+                if "items" in fields
+                else "Choose the session whose images the client picks from."
+                if "session" in fields
+                else f"The invoice cannot be offered online: {exc.errors()[0]['msg']}"
+            )
+            prepaid_failed(invoice.pk, problem)
+            self.tell(f"Invoice {invoice.number}: not uploaded — {problem}")
+            return False
+        response = self.gallery.put(path, manifest)
+        if response.status_code == 409:
+            problem = protocol.Refusal.model_validate_json(response.content).detail
+            prepaid_failed(invoice.pk, problem)
+            self.tell(f"Invoice {invoice.number}: not uploaded — {problem}")
+            return False
+        prepaid_uploaded(invoice.pk, revision)
+        self.tell(
+            f"Invoice {invoice.number}: prepaid order online, {len(manifest.items)} "
+            f"item{'s' if len(manifest.items) != 1 else ''} to choose images for."
+        )
+        return True
+
     def remove_expired(self) -> int:
         today = studio_today(self.studio)
         expired = list(
@@ -378,6 +433,7 @@ class Synchronizer:
         label = SyncKind(kind).label
         self.step(label)
         applied_total = 0
+        acked = -1
         while True:
             after = cursor_for(kind)
             response = self.gallery.request(
@@ -387,17 +443,25 @@ class Synchronizer:
                 raise SyncFailed(f"{label}: {_detail(response)}")
             page = protocol.ChangesPage.model_validate_json(response.content)
             if not page.changes:
+                if after > 0 and acked != after:
+                    # An acknowledgement lost after our commit is sent again, so the
+                    # gallery can still tell its clients the studio has their order.
+                    self.acknowledge(kind, after)
                 break
             applied, upto = changes_apply(kind=kind, page=page)
             applied_total += applied
-            ack = protocol.Ack(kind=kind, upto=upto).model_dump_json()
-            self.gallery.request(
-                "POST", "/changes/ack", content=ack, headers={"Content-Type": "application/json"}
-            )
+            self.acknowledge(kind, upto)
+            acked = upto
         if applied_total:
             self.tell(f"{label}: {applied_total} change{'s' if applied_total != 1 else ''}.")
         counts = SyncRun.objects.values_list("downloaded", flat=True).get(pk=self.run.pk)
         SyncRun.objects.filter(pk=self.run.pk).update(downloaded={**counts, kind: applied_total})
+
+    def acknowledge(self, kind: str, upto: int) -> None:
+        ack = protocol.Ack(kind=kind, upto=upto).model_dump_json()
+        self.gallery.request(
+            "POST", "/changes/ack", content=ack, headers={"Content-Type": "application/json"}
+        )
 
     # --- the run ------------------------------------------------------------------
     def execute(self) -> None:
@@ -446,6 +510,10 @@ class Synchronizer:
                 SyncRun.objects.filter(pk=self.run.pk).update(
                     sessions_uploaded=F("sessions_uploaded") + 1
                 )
+        if SyncKind.PREPAID_ORDERS in kinds:
+            for invoice in prepaid_pending():
+                self.step(f"Prepaid order {invoice.number}")
+                self.upload_prepaid(invoice)
         for kind in DOWNLOAD_KINDS:
             if kind in kinds:
                 self.download(kind)

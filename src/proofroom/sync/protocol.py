@@ -39,6 +39,18 @@ class ProductCategory(enum.StrEnum):
     OTHER = "other"
 
 
+class OrderingTerms(Wire):
+    """How the studio sells online: the gallery prices every cart with these."""
+
+    tax_rate: int = Field(
+        default=0, ge=0, le=10_000, description="Basis points on the goods: 825 is 8.25 %."
+    )
+    tax_label: str = Field(default="Tax", max_length=40)
+    shipping_fee: int = Field(default=0, ge=0, description="Minor units per order that is shipped.")
+    offer_shipping: bool = True
+    offer_pickup: bool = True
+
+
 class StudioProfile(Wire):
     """The studio's public face on its gallery site."""
 
@@ -48,6 +60,7 @@ class StudioProfile(Wire):
     website: str = ""
     currency: str = Field(min_length=3, max_length=3)
     time_zone: str = "UTC"
+    ordering: OrderingTerms = Field(default_factory=OrderingTerms)
 
 
 class Address(Wire):
@@ -128,11 +141,36 @@ class Session(Wire):
     expire_date: dt.date
     price_list: UUID | None = None
     event_type: EventType = EventType.NONE
-    event_code: str = Field("", max_length=40)
+    event_code: str = Field(default="", max_length=40)
     event_description: str = Field("", max_length=500)
     groups: list[Group] = Field(default_factory=list)
     images: list[Image] = Field(default_factory=list)
     yearbook: Yearbook | None = None
+
+
+class PrepaidItem(Wire):
+    """One line of a prepaid invoice; the client chooses the image it is made from."""
+
+    uuid: UUID = Field(description="The studio's invoice line.")
+    name: str = Field(max_length=200)
+    size: str = Field(default="", max_length=40)
+    quantity: int = Field(ge=1)
+    image: UUID | None = Field(
+        default=None, description="An image the studio already chose, if any."
+    )
+
+
+class PrepaidOrder(Wire):
+    """An invoice the client paid at the studio; they pick the images online."""
+
+    uuid: UUID = Field(description="The studio's invoice.")
+    number: int = Field(ge=1, description="The studio's invoice number.")
+    client: UUID
+    session: UUID
+    currency: str = Field(min_length=3, max_length=3)
+    total: int = Field(ge=0)
+    paid: int = Field(ge=0)
+    items: list[PrepaidItem] = Field(min_length=1)
 
 
 class BlobQuery(Wire):
@@ -191,6 +229,8 @@ class ChangeKind(enum.StrEnum):
     FAVOURITES = "favourites"
     GUEST = "guest"
     YEARBOOK = "yearbook"
+    ORDER = "order"
+    PREPAID = "prepaid"
 
 
 class FavouritesChange(Wire):
@@ -214,6 +254,76 @@ class YearbookChange(Wire):
     session: UUID
     image: UUID
     picked_at: dt.datetime
+
+
+class Delivery(enum.StrEnum):
+    SHIP = "ship"
+    PICKUP = "pickup"
+    NONE = "none"  # digital products only
+
+
+class OrderLine(Wire):
+    uuid: UUID
+    product: UUID = Field(description="The studio's product.")
+    name: str
+    size: str = ""
+    category: str = ProductCategory.OTHER
+    image: UUID | None = Field(default=None, description="The studio's image.")
+    image_file_name: str = ""
+    quantity: int = Field(ge=1)
+    unit_price: int = Field(ge=0)
+    total: int = Field(ge=0)
+
+
+class OrderPayment(Wire):
+    """Money taken online by the studio's card gateway."""
+
+    uuid: UUID
+    gateway: str
+    reference: str = Field(description="The gateway's id of the payment.")
+    amount: int = Field(ge=0)
+    currency: str = Field(min_length=3, max_length=3)
+    paid_at: dt.datetime
+
+
+class OrderChange(Wire):
+    """A web order as the client placed it; the studio makes one invoice of it."""
+
+    uuid: UUID
+    number: str = Field(description="The confirmation number the client was given.")
+    session: UUID
+    account: UUID
+    client: UUID | None = Field(
+        default=None, description="The studio's client, when the account is one."
+    )
+    first_name: str = ""
+    last_name: str = ""
+    email: str = ""
+    phone: str = ""
+    placed_at: dt.datetime
+    currency: str = Field(min_length=3, max_length=3)
+    lines: list[OrderLine]
+    subtotal: int = Field(ge=0)
+    tax: int = Field(ge=0)
+    shipping: int = Field(ge=0)
+    total: int = Field(ge=0)
+    delivery: Delivery = Delivery.PICKUP
+    ship_to: Address | None = None
+    note: str = ""
+    payments: list[OrderPayment] = Field(default_factory=list)
+
+
+class PrepaidPick(Wire):
+    item: UUID = Field(description="The studio's invoice line.")
+    image: UUID = Field(description="The studio's image.")
+
+
+class PrepaidChange(Wire):
+    """The client submitted (or re-submitted) their image choices for a prepaid order."""
+
+    order: UUID = Field(description="The studio's invoice.")
+    submitted_at: dt.datetime
+    picks: list[PrepaidPick]
 
 
 class Change(Wire):

@@ -18,7 +18,12 @@ from proofroom.studio.syncs import (
     sync_start,
 )
 
-UPLOAD_KINDS = [SyncKind.SESSIONS, SyncKind.CLIENTS, SyncKind.PRICE_LISTS]
+UPLOAD_KINDS = [
+    SyncKind.SESSIONS,
+    SyncKind.CLIENTS,
+    SyncKind.PRICE_LISTS,
+    SyncKind.PREPAID_ORDERS,
+]
 
 
 @login_required

@@ -1,0 +1,112 @@
+"""Ordering in a real browser: a client puts two products in the cart (one from the grid,
+one from the lightbox), checks out and is given a confirmation number; after a sync the
+desk's Invoices hub lists the order under "Web Order Placed" by that number."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from proofroom.gallery.accounts import Account
+from proofroom.gallery.orders import Order
+from proofroom.studio.invoices import Invoice
+from proofroom.studio.sessions import Session
+from proofroom.studio.syncs import SyncKind, SyncRun, SyncStatus
+from tests.conftest import PASSWORD
+from tests.e2e.test_gallery_in_browser import sign_in_in_browser
+from tests.sync.conftest import connected, mark, sync, wedding
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, databases="__all__")]
+
+__all__ = ["connected", "sync", "wedding"]
+
+NUMBER = re.compile(r"^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$")
+
+
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    folder = Path(os.environ.get("PROOFROOM_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def test_a_client_orders_two_products_and_the_desk_finds_the_web_order(  # type: ignore[no-untyped-def]
+    live_server,
+    page: Page,
+    owner,
+    wedding: Session,
+    sync: Callable[..., SyncRun],
+    shots: Path,
+) -> None:
+    mark(wedding)
+    uploaded = sync()
+    assert uploaded.status == SyncStatus.SUCCEEDED, uploaded.log
+    products = wedding.session_type.web_price_list.products
+    prints = products.get(name="Print", size="8×10 in")
+    canvas = products.get(name="Gallery canvas", size="16×20 in")
+
+    ana = Account.objects.get(client_uuid=wedding.client.uuid)
+    sign_in_in_browser(page, live_server.url, ana)
+    page.goto(f"{live_server.url}/s/northlight/e/{wedding.uuid}/")
+    expect(page.locator(".tile")).to_have_count(6)
+
+    # From the grid: the cart button on a thumbnail opens the order dialog.
+    page.locator(".cart-btn").nth(1).click()
+    dialog = page.locator("#order-dialog")
+    expect(dialog).to_be_visible()
+    dialog.get_by_label("Product").select_option(str(prints.uuid))
+    dialog.get_by_label("Quantity").fill("2")
+    dialog.get_by_role("button", name="Add to cart").click()
+    expect(dialog).to_be_hidden()
+    expect(page.locator("#toast")).to_contain_text("cart")
+
+    # From the lightbox: Order prints on the fourth photograph.
+    page.locator(".tile").nth(3).click()
+    expect(page.locator("#lightbox")).to_be_visible()
+    page.locator("#lb-order").click()
+    expect(dialog).to_be_visible()
+    dialog.get_by_label("Product").select_option(str(canvas.uuid))
+    dialog.get_by_role("button", name="Add to cart").click()
+    expect(dialog).to_be_hidden()
+    page.screenshot(path=shots / "gallery-added-to-cart-1280.png")
+
+    page.goto(f"{live_server.url}/s/northlight/cart/")
+    expect(page.locator("main")).to_contain_text("Gallery canvas")
+    page.get_by_role("link", name="Checkout").click()
+    page.locator("input[name=delivery][value=pickup]").check()
+    page.screenshot(path=shots / "gallery-checkout-1280.png", full_page=True)
+    page.get_by_role("button", name=re.compile(r"^Place order")).click()
+    page.wait_for_url(re.compile(r"/s/northlight/orders/"))
+    number = page.locator("#order-number").inner_text().strip()
+    assert NUMBER.match(number), number
+    page.screenshot(path=shots / "gallery-confirmation-1280.png", full_page=True)
+    order = Order.objects.get()
+    assert order.display_number == number
+    assert order.subtotal == 2 * prints.price + canvas.price
+
+    downloaded = sync([SyncKind.DOWNLOAD_ORDERS])
+    assert downloaded.status == SyncStatus.SUCCEEDED, downloaded.log
+
+    # The desk: Invoices hub, search by Invoice Status "Web Order Placed".
+    page.goto(f"{live_server.url}/desk/login/")
+    page.get_by_label("User name").fill("alice")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{live_server.url}/desk/")
+    page.goto(f"{live_server.url}/desk/invoices/")
+    page.get_by_role("combobox", name="Status").select_option(label="Web Order Placed")
+    page.get_by_role("button", name="Search").click()
+    row = page.locator("table.invoices tbody tr", has_text=number)
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("Web Order Placed")
+    expect(row).to_contain_text("Ana Souza")
+    page.screenshot(path=shots / "desk-web-orders-1280.png", full_page=True)
+    row.get_by_role("link", name=number).click()
+    expect(page.locator("main")).to_contain_text("not sent back to the gallery")
+    invoice = Invoice.objects.get(web_order_number=number)
+    assert invoice.total == order.total

@@ -1,0 +1,42 @@
+"""The demo publishes its online session over HTTP and leaves sample web orders to download."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from proofroom import demo
+from proofroom.gallery.orders import Order
+from proofroom.studio.invoices import Invoice
+from proofroom.studio.syncs import SyncKind, SyncRun, SyncStatus
+
+pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
+
+
+@pytest.fixture(autouse=True)
+def _small_demo(settings, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    settings.DATA_DIR = tmp_path
+    monkeypatch.setattr(demo, "DEMO_PHOTO_SIZE", (360, 240))
+    fewer = [(*row[:5], min(row[5], 6), row[6]) for row in demo.DEMO_SESSIONS]
+    monkeypatch.setattr(demo, "DEMO_SESSIONS", fewer)
+
+
+def test_the_demo_has_sample_orders_that_download_as_invoices(live_server, sync) -> None:  # type: ignore[no-untyped-def]
+    demo.demo_load(out=io.StringIO())
+    demo.demo_connect_and_publish(base_url=live_server.url)
+    published = SyncRun.objects.get(trigger="demo")
+    if published.status == SyncStatus.QUEUED:  # a database task queue: run it here
+        demo.demo_publish_and_order.call(published.pk)
+    published.refresh_from_db()
+    assert published.status == SyncStatus.SUCCEEDED, published.log
+    assert Order.objects.count() == 3
+    assert demo.demo_orders_place() == 0  # once only
+
+    run = sync([SyncKind.DOWNLOAD_GUESTS, SyncKind.DOWNLOAD_ORDERS])
+    assert run.status == SyncStatus.SUCCEEDED, run.log
+    assert run.downloaded["order"] == 3
+    numbers = set(Invoice.objects.values_list("web_order_number", flat=True))
+    assert numbers == {order.display_number for order in Order.objects.all()}
+    assert {i.status.name for i in Invoice.objects.select_related("status")} == {"Web Order Placed"}
+    assert Invoice.objects.filter(client__email="grandma.park@example.com").count() == 1
