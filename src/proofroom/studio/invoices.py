@@ -36,7 +36,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
-from proofroom.studio.clients import Client, client_create
+from proofroom.studio.clients import Client
 from proofroom.studio.images import Image
 from proofroom.studio.pricelists import Product
 from proofroom.studio.sessions import Session
@@ -761,6 +761,7 @@ def invoices_from_web_orders(orders: list[protocol.OrderChange]) -> int:
             by_email.setdefault(match.email.lower(), match)
 
     invoices: list[Invoice] = []
+    new_clients: list[Client] = []
     for order in todo:
         email = _email_or_blank(order.email)
         client = (
@@ -770,6 +771,7 @@ def invoices_from_web_orders(orders: list[protocol.OrderChange]) -> int:
         )
         if client is None:
             client = _web_order_client_new(order, email)
+            new_clients.append(client)
             if email:
                 by_email[email.lower()] = client
         by_account.setdefault(order.account, client)
@@ -791,6 +793,7 @@ def invoices_from_web_orders(orders: list[protocol.OrderChange]) -> int:
                 web_order_account=order.account,
             )
         )
+    Client.objects.bulk_create(new_clients)  # the invoices take their ids on insert
     _numbered_bulk_create(invoices)
 
     products = {
@@ -876,8 +879,10 @@ def _numbered_bulk_create(invoices: list[Invoice]) -> None:
 
 
 def _web_order_client_new(data: protocol.OrderChange, email: str) -> Client:
+    """A client record for someone who ordered online, checked like any client, not saved
+    (the page's new clients are inserted together)."""
     address = data.ship_to or protocol.Address()
-    return client_create(
+    client = Client(
         first_name=data.first_name.strip()[:80] or "Web",
         last_name=data.last_name.strip()[:80] or "customer",
         email=email,
@@ -889,6 +894,8 @@ def _web_order_client_new(data: protocol.OrderChange, email: str) -> Client:
         country=address.country[:100],
         notes=f"Made from web order {data.number}.",
     )
+    client.full_clean(validate_unique=False)  # a new uuid4 is unique
+    return client
 
 
 # --- Prepaid orders --------------------------------------------------------------------
