@@ -110,3 +110,60 @@ def test_a_client_orders_two_products_and_the_desk_finds_the_web_order(  # type:
     expect(page.locator("main")).to_contain_text("not sent back to the gallery")
     invoice = Invoice.objects.get(web_order_number=number)
     assert invoice.total == order.total
+
+
+def test_paying_by_card_on_the_hosted_page_comes_back_paid_and_charges_once(  # type: ignore[no-untyped-def]
+    live_server,
+    page: Page,
+    settings,
+    gallery_studio,
+    wedding: Session,
+    sync: Callable[..., SyncRun],
+    shots: Path,
+) -> None:
+    from proofroom.gallery.tenants import studio_payments_configure
+    from proofroom.studio.invoices import Payment
+    from tests.fakes.stripe_api import FakeStripe
+
+    mark(wedding)
+    assert sync().status == SyncStatus.SUCCEEDED
+    download = wedding.session_type.web_price_list.products.get(name="Digital download")
+    with FakeStripe(webhook_secret="whsec_test") as fake:
+        settings.STRIPE_API_BASE = fake.base_url
+        fake.webhook_url = f"{live_server.url}/s/northlight/payments/stripe/webhook/"
+        studio_payments_configure(
+            studio=gallery_studio,
+            gateway="stripe",
+            secret_key=fake.api_key,
+            webhook_secret="whsec_test",
+        )
+        sign_in_in_browser(
+            page, live_server.url, Account.objects.get(client_uuid=wedding.client.uuid)
+        )
+        page.goto(f"{live_server.url}/s/northlight/e/{wedding.uuid}/")
+        page.locator(".cart-btn").first.click()
+        page.locator("#order-dialog").get_by_label("Product").select_option(str(download.uuid))
+        page.locator("#order-dialog").get_by_role("button", name="Add to cart").click()
+        expect(page.locator("#order-dialog")).to_be_hidden()
+        page.goto(f"{live_server.url}/s/northlight/cart/")
+        page.get_by_role("link", name="Checkout").click()
+        page.get_by_role("button", name="Place order and pay").click()
+
+        # The card service's own page: the card number is typed there, never on ours.
+        page.wait_for_url(re.compile(re.escape(fake.base_url) + r"/pay/"))
+        page.get_by_role("button", name=re.compile(r"^Pay ")).click()
+        page.wait_for_url(re.compile(r"/s/northlight/orders/"))
+        expect(page.locator("main")).to_contain_text("Paid")
+        page.screenshot(path=shots / "gallery-paid-by-card-1280.png", full_page=True)
+        page.go_back()  # back on the hosted page, paying again does not charge again
+        page.reload()
+        if page.get_by_role("button", name=re.compile(r"^Pay ")).count():
+            page.get_by_role("button", name=re.compile(r"^Pay ")).click()
+        assert fake.charges == 1
+
+    order = Order.objects.get()
+    assert order.payments.count() == 1
+    run = sync([SyncKind.DOWNLOAD_ORDERS])
+    assert run.downloaded == {"order": 1}, run.log
+    payment = Payment.objects.get()
+    assert payment.online and payment.amount == order.total
