@@ -46,7 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from upload import _free_port, _start, _stop, _wait_until_up  # noqa: E402
+from upload import _free_port, _start, _stop, _wait_until_up, bench_env  # noqa: E402
 
 
 class QueryCounter:
@@ -233,15 +233,7 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="proofroom-bench-orders-"))
     data_dir = tmp / "data"
     data_dir.mkdir()
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "GALLERY_DATABASE_URL")}
-    env.update(
-        PROOFROOM_DATA=str(data_dir),
-        PROOFROOM_SIDE="both",
-        PROOFROOM_LOG_LEVEL="warning",
-        PROOFROOM_TASKS="database",
-        DJANGO_SETTINGS_MODULE="proofroom.settings",
-        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT / "src"), env.get("PYTHONPATH")])),
-    )
+    env = bench_env(data_dir)
     server = None
     try:
         subprocess.run(

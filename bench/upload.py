@@ -103,6 +103,20 @@ def _wait_until_up(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: 
     raise SystemExit(f"{url} did not answer in {timeout:.0f} s:\n{log.read_text()[-2000:]}")
 
 
+def bench_env(data_dir: Path) -> dict[str, str]:
+    """The environment of both sides in one process on SQLite files in ``data_dir``."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "GALLERY_DATABASE_URL")}
+    env.update(
+        PROOFROOM_DATA=str(data_dir),
+        PROOFROOM_SIDE="both",
+        PROOFROOM_LOG_LEVEL="warning",
+        PROOFROOM_TASKS="database",
+        DJANGO_SETTINGS_MODULE="proofroom.settings",
+        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT / "src"), env.get("PYTHONPATH")])),
+    )
+    return env
+
+
 def _start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     with log.open("wb") as out:
         return subprocess.Popen(args, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
@@ -361,15 +375,7 @@ def main() -> None:
     data_dir, raw_dir = tmp / "data", tmp / "raw"
     data_dir.mkdir()
     raw_dir.mkdir()
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "GALLERY_DATABASE_URL")}
-    env.update(
-        PROOFROOM_DATA=str(data_dir),
-        PROOFROOM_SIDE="both",
-        PROOFROOM_LOG_LEVEL="warning",
-        PROOFROOM_TASKS="database",
-        DJANGO_SETTINGS_MODULE="proofroom.settings",
-        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT / "src"), env.get("PYTHONPATH")])),
-    )
+    env = bench_env(data_dir)
     server = raw_server = None
     rows: list[tuple[str, dict[str, float]]] = []
     try:

@@ -7,6 +7,7 @@ import shutil
 from collections.abc import Iterator
 
 import pytest
+from playwright.sync_api import Page
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by
 # the tests themselves are still plain synchronous code.
@@ -31,6 +32,17 @@ def chromium_path() -> str:
             "the README's test command installs it"
         )
     return path
+
+
+def desk_log_in(page: Page, base: str, username: str = "alice") -> None:
+    """Log in on the desk as the cast's owner (or another of its staff)."""
+    from tests.conftest import PASSWORD
+
+    page.goto(f"{base}/desk/login/")
+    page.get_by_label("User name").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{base}/desk/")
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from proofroom.studio.images import Image, ImageGroup, Rating
-from tests.conftest import PASSWORD
+from tests.e2e.conftest import desk_log_in
 from tests.factories import make_images as add_images
 from tests.factories import make_session
 
@@ -16,11 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, datab
 
 
 def log_in(page, live_server) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{live_server.url}/desk/login/")
-    page.get_by_label("User name").fill("alice")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{live_server.url}/desk/")
+    desk_log_in(page, live_server.url)
 
 
 def badge(page, name: str) -> str:  # type: ignore[no-untyped-def]

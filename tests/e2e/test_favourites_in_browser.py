@@ -22,7 +22,7 @@ from proofroom.studio.images import ImageGroup
 from proofroom.studio.sessions import Session
 from proofroom.studio.syncs import SyncRun, SyncStatus
 from proofroom.sync.protocol import EventType
-from tests.conftest import PASSWORD
+from tests.e2e.conftest import desk_log_in
 from tests.e2e.test_gallery_in_browser import preview_loaded, sign_in_in_browser
 from tests.gallery.conftest import OWN_PASSWORD, make_client, publish
 from tests.sync.conftest import connected, mark, sync, wedding
@@ -113,11 +113,7 @@ def test_hearts_and_a_group_made_online_reach_the_desk_after_a_sync(  # type: ig
     assert downloaded.status == SyncStatus.SUCCEEDED, downloaded.log
 
     # On the desk: the session's "Online Favorites" group holds exactly the three.
-    page.goto(f"{live_server.url}/desk/login/")
-    page.get_by_label("User name").fill("alice")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{live_server.url}/desk/")
+    desk_log_in(page, live_server.url)
     page.goto(f"{live_server.url}/desk/sessions/{wedding.number}/images/")
     favourites = page.locator("#group-list .group", has_text=ONLINE_FAVOURITES)
     expect(favourites.locator("[data-role=count]")).to_have_text("3")

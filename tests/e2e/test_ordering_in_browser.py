@@ -17,7 +17,7 @@ from proofroom.gallery.orders import Order
 from proofroom.studio.invoices import Invoice
 from proofroom.studio.sessions import Session
 from proofroom.studio.syncs import SyncKind, SyncRun, SyncStatus
-from tests.conftest import PASSWORD
+from tests.e2e.conftest import desk_log_in
 from tests.e2e.test_gallery_in_browser import sign_in_in_browser
 from tests.sync.conftest import connected, mark, sync, wedding
 
@@ -93,11 +93,7 @@ def test_a_client_orders_two_products_and_the_desk_finds_the_web_order(  # type:
     assert downloaded.status == SyncStatus.SUCCEEDED, downloaded.log
 
     # The desk: Invoices hub, search by Invoice Status "Web Order Placed".
-    page.goto(f"{live_server.url}/desk/login/")
-    page.get_by_label("User name").fill("alice")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{live_server.url}/desk/")
+    desk_log_in(page, live_server.url)
     page.goto(f"{live_server.url}/desk/invoices/")
     page.get_by_role("combobox", name="Status").select_option(label="Web Order Placed")
     page.get_by_role("button", name="Search").click()
