@@ -252,6 +252,42 @@ def cmd_gallery_payments(args: argparse.Namespace) -> None:
         print(f"{studio.name}: orders are placed unpaid; the studio contacts the client to pay.")
 
 
+def cmd_gallery_mail(args: argparse.Namespace) -> None:
+    """Show the mail that waits (the mail server refused or did not answer), and send what is
+    due now; --retry-given-up first gives the given-up messages a fresh set of attempts."""
+    from django.conf import settings
+
+    if not settings.RUNS_GALLERY:
+        _fail("the mail outbox is the gallery's")
+    from django.utils import timezone
+
+    from proofroom.gallery.mail import mail_deliver, mail_retry_given_up, mail_waiting
+
+    if args.retry_given_up:
+        print(f"Given up, tried again: {mail_retry_given_up()}")
+    report = mail_deliver(limit=10_000)
+    print(f"Sent now: {report.sent}; failed again: {report.failed}")
+    waiting = mail_waiting()
+    if not waiting:
+        print("Nothing waits: every message was sent.")
+        return
+    now = timezone.now()
+    for mail in waiting:
+        if mail.gave_up_at:
+            state = f"given up after {mail.attempts} attempts"
+        else:
+            minutes = max(0, round((mail.next_attempt_at - now).total_seconds() / 60))
+            state = f"attempt {mail.attempts + 1} in {minutes} min"
+        print(
+            f"  {mail.studio.slug}  {mail.get_kind_display()} {mail.reference} "
+            f"to {', '.join(mail.to)}: {state}"
+        )
+        if mail.last_error:
+            print(f"      last error: {mail.last_error}")
+    if any(mail.gave_up_at for mail in waiting):
+        sys.exit(1)
+
+
 def cmd_manage(argv: Sequence[str]) -> None:
     from django.core.management import execute_from_command_line
 
@@ -333,6 +369,16 @@ def build_parser() -> argparse.ArgumentParser:
     pay.add_argument("slug", help="the studio's address: /s/SLUG/")
     pay.add_argument("--gateway", choices=["manual", "stripe"], required=True)
     pay.set_defaults(func=cmd_gallery_payments)
+
+    mail = gsub.add_parser(
+        "mail", help="the mail that waits for the mail server; send what is due now"
+    )
+    mail.add_argument(
+        "--retry-given-up",
+        action="store_true",
+        help="try the given-up messages again (after fixing the mail settings)",
+    )
+    mail.set_defaults(func=cmd_gallery_mail)
 
     sub.add_parser("manage", help="run a Django management command", add_help=False)
     return parser

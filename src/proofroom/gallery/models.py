@@ -5,6 +5,7 @@ from proofroom.gallery.blobs import Blob
 from proofroom.gallery.catalog import PriceList, Product
 from proofroom.gallery.events import Invitation, OnlineGroup, OnlineImage, OnlineSession
 from proofroom.gallery.feed import Change, ChangeAck
+from proofroom.gallery.mail import OutgoingMail
 from proofroom.gallery.orders import Cart, CartLine, Order, OrderLine, OrderPayment, WebhookEvent
 from proofroom.gallery.prepaid import PrepaidItem, PrepaidOrder
 from proofroom.gallery.selections import ClientGroup, Favourite, YearbookPick
@@ -31,6 +32,7 @@ __all__ = [
     "Order",
     "OrderLine",
     "OrderPayment",
+    "OutgoingMail",
     "PrepaidItem",
     "PrepaidOrder",
     "PriceList",

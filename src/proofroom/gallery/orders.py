@@ -18,14 +18,12 @@ from __future__ import annotations
 
 import logging
 import secrets
-import smtplib
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models
 from django.db.models import Exists, OuterRef, QuerySet, Sum
@@ -36,9 +34,10 @@ from django.utils import timezone
 
 from proofroom.gallery.accounts import Account
 from proofroom.gallery.catalog import Product
-from proofroom.gallery.db import atomic, on_commit
+from proofroom.gallery.db import atomic
 from proofroom.gallery.events import OnlineImage, OnlineSession
 from proofroom.gallery.feed import acked_upto, change_emit
+from proofroom.gallery.mail import MailKind, OutgoingMail, mail_queue, mail_send_on_commit
 from proofroom.gallery.tenants import PaymentGateway, Studio
 from proofroom.payments.base import CheckoutRequest, CheckoutStart, Gateway, PaymentEvent
 from proofroom.sync import protocol
@@ -603,12 +602,7 @@ def _placed(order: Order) -> None:
     order.status, order.placed_at = OrderStatus.PLACED, timezone.now()
     order.save(update_fields=["status", "placed_at"])
     _tell_studio(order)
-    order_id = order.pk
-
-    def confirm() -> None:
-        order_email_send(order_id=order_id)
-
-    on_commit(confirm)
+    order_mails_queue(order)
 
 
 def _check_delivery(price: CartPrice, delivery: str, address: dict[str, str]) -> None:
@@ -903,24 +897,39 @@ def order_email_context(order: Order) -> dict[str, Any]:
     }
 
 
-def order_email_send(*, order_id: int) -> bool:
-    """Mail the confirmation to the account's email (none: nothing is sent). A mail
-    server that fails is logged; the order stands."""
-    order = Order.objects.select_related("studio").filter(pk=order_id).first()
-    if order is None or not order.email:
-        return False
+def order_mails_queue(order: Order) -> None:
+    """In the transaction that placed the order: the client's confirmation (when the account
+    has an email) and the studio's notice of a new web order (when the studio has one).
+    Both go out once it commits, and are retried while the mail server is down."""
     studio = order.studio
     context = order_email_context(order)
-    message = EmailMultiAlternatives(
-        subject=f"Your order {order.display_number} at {studio.name}",
-        body=render_to_string("gallery/email/order.txt", context),
-        to=[order.email],
-        reply_to=[studio.email] if studio.email else None,
-    )
-    message.attach_alternative(render_to_string("gallery/email/order.html", context), "text/html")
-    try:
-        message.send()
-    except (smtplib.SMTPException, OSError) as error:
-        log.warning("order %s: confirmation to %s failed: %s", order.number, order.email, error)
-        return False
-    return True
+    mails: list[OutgoingMail] = []
+    if order.email:
+        confirmation = mail_queue(
+            studio=studio,
+            kind=MailKind.ORDER_CONFIRMATION,
+            reference=order.display_number,
+            to=[order.email],
+            reply_to=[studio.email] if studio.email else None,
+            subject=f"Your order {order.display_number} at {studio.name}",
+            text=render_to_string("gallery/email/order.txt", context),
+            html=render_to_string("gallery/email/order.html", context),
+        )
+        mails.append(confirmation)
+    if studio.email:
+        who = f"{order.first_name} {order.last_name}".strip() or order.email or "a client"
+        notice = mail_queue(
+            studio=studio,
+            kind=MailKind.ORDER_NOTICE,
+            reference=order.display_number,
+            to=[studio.email],
+            reply_to=[order.email] if order.email else None,
+            subject=(
+                f"New web order {order.display_number} from {who}: "
+                f"{format_money(order.total, order.currency)}"
+                + (" paid" if context["paid"] else "")
+            ),
+            text=render_to_string("gallery/email/order_notice.txt", context | {"who": who}),
+        )
+        mails.append(notice)
+    mail_send_on_commit(mails)
