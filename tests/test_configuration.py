@@ -17,6 +17,7 @@ from proofroom.core.config import (
     env_choice,
     env_int,
     env_str,
+    secrets_keys,
 )
 
 
@@ -56,6 +57,10 @@ def run_cli(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProce
         ({"PROOFROOM_DEBUG": "yes"}, "PROOFROOM_DEBUG must be true or false (got 'yes')"),
         ({"PROOFROOM_SECRET_KEY": "short"}, "PROOFROOM_SECRET_KEY must be at least 32"),
         (
+            {"PROOFROOM_SECRETS_KEY": "not-a-fernet-key"},
+            "PROOFROOM_SECRETS_KEY: each key must be 32 url-safe base64-encoded bytes",
+        ),
+        (
             {"PROOFROOM_SIDE": "gallery", "GALLERY_DATABASE_URL": "sqlite:////tmp/g.sqlite3"},
             "GALLERY_DATABASE_URL is only used when PROOFROOM_SIDE=both",
         ),
@@ -84,6 +89,19 @@ def test_secret_key_from_file_is_read(tmp_path: Path) -> None:
             "",
             environ={"PROOFROOM_SECRET_KEY_FILE": str(tmp_path / "missing")},
         )
+
+
+def test_the_secrets_key_is_made_once_in_the_data_folder_or_taken_from_the_environment(
+    tmp_path: Path,
+) -> None:
+    from cryptography.fernet import Fernet
+
+    (made,) = secrets_keys(tmp_path, environ={})
+    assert (tmp_path / "secrets_key").stat().st_mode & 0o777 == 0o600
+    assert secrets_keys(tmp_path, environ={}) == [made]  # kept: sealed values stay readable
+    new, old = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    given = {"PROOFROOM_SECRETS_KEY": f"{new}, {old}"}
+    assert secrets_keys(tmp_path, environ=given) == [new, old]  # newest first, for rotation
 
 
 def test_strict_helpers_refuse_near_misses() -> None:

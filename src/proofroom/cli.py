@@ -288,6 +288,24 @@ def cmd_gallery_mail(args: argparse.Namespace) -> None:
         sys.exit(1)
 
 
+def cmd_gallery_reseal(args: argparse.Namespace) -> None:
+    """Seal every stored gateway secret with the newest key of PROOFROOM_SECRETS_KEY."""
+    from django.conf import settings
+
+    if not settings.RUNS_GALLERY:
+        _fail("the gateway secrets are the gallery's")
+    from proofroom.core.sealing import UnsealError
+    from proofroom.gallery.tenants import studio_secrets_reseal
+
+    try:
+        changed = studio_secrets_reseal()
+    except UnsealError as error:
+        _fail(f"nothing was changed: {error}")
+    print(f"Sealed with the newest key: the secrets of {changed} studio(s).")
+    if len(settings.SECRETS_KEYS) > 1:
+        print("The older keys in PROOFROOM_SECRETS_KEY can now be removed.")
+
+
 def cmd_manage(argv: Sequence[str]) -> None:
     from django.core.management import execute_from_command_line
 
@@ -379,6 +397,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="try the given-up messages again (after fixing the mail settings)",
     )
     mail.set_defaults(func=cmd_gallery_mail)
+
+    reseal = gsub.add_parser(
+        "reseal", help="seal the stored gateway secrets with the newest secrets key (rotation)"
+    )
+    reseal.set_defaults(func=cmd_gallery_reseal)
 
     sub.add_parser("manage", help="run a Django management command", add_help=False)
     return parser

@@ -20,6 +20,7 @@ from proofroom.core.config import (
     env_list,
     env_str,
     secret_key,
+    secrets_keys,
     sqlite_options,
 )
 
@@ -33,6 +34,8 @@ if DATA_DIR.exists() and not DATA_DIR.is_dir():
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 SECRET_KEY = secret_key(DATA_DIR)
+# Seal secrets kept in a database (see proofroom.core.sealing); newest key first.
+SECRETS_KEYS = secrets_keys(DATA_DIR)
 DEBUG = env_bool("PROOFROOM_DEBUG", False)
 ALLOWED_HOSTS = env_list("PROOFROOM_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("PROOFROOM_CSRF_TRUSTED_ORIGINS", [])

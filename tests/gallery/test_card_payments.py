@@ -282,3 +282,34 @@ def test_payment_settings_are_checked(gallery_studio: Studio) -> None:
     studio_payments_configure(studio=gallery_studio, gateway="manual", secret_key="sk_test_x")
     gallery_studio.refresh_from_db()
     assert (gallery_studio.payment_gateway, gallery_studio.stripe_secret_key) == ("manual", "")
+
+
+def test_on_a_server_without_the_key_that_sealed_them_payments_stop_cleanly_and_resume(
+    shopper: Client, shop, stripe: FakeStripe, live_server, settings, caplog
+) -> None:  # type: ignore[no-untyped-def]
+    """The database moved to a server with another secrets key (a restore without the
+    key): the client is told card payments are unavailable and keeps the order; the webhook
+    asks Stripe to retry; nothing is lost once the right key is back."""
+    from cryptography.fernet import Fernet
+
+    checkout_id = checkout(shopper, shop, stripe)
+    order = Order.objects.get()
+    right_keys = settings.SECRETS_KEYS
+    settings.SECRETS_KEYS = [Fernet.generate_key().decode()]
+    stripe.webhook_url = None
+    assert stripe.pay(checkout_id)
+    payload = forged(stripe, checkout_id)
+    refused = post_webhook(live_server, payload, stripe.sign(payload))
+    assert refused.status_code == 503  # Stripe keeps the event and retries it
+    assert "sk_" not in refused.text and "sealed" not in refused.text
+
+    back = shopper.get(f"/s/northlight/orders/{order.display_number}/?checkout={checkout_id}")
+    page = shopper.get(back["Location"] if back.status_code == 302 else "").content.decode()
+    assert "card payments are not set up correctly on this site" in page
+    assert Order.objects.get().status == OrderStatus.AWAITING_PAYMENT
+    assert "card payments are off" in caplog.text and "PROOFROOM_SECRETS_KEY" in caplog.text
+
+    settings.SECRETS_KEYS = right_keys
+    assert post_webhook(live_server, payload, stripe.sign(payload)).status_code == 200
+    assert Order.objects.get().status == OrderStatus.PLACED
+    assert OrderPayment.objects.count() == 1 and len(order_changes()) == 1

@@ -177,3 +177,39 @@ def secret_key(data_dir: Path, *, environ: Mapping[str, str] | None = None) -> s
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(key + "\n")
     return key
+
+
+def secrets_keys(data_dir: Path, *, environ: Mapping[str, str] | None = None) -> list[str]:
+    """The keys that seal secrets kept in a database (a card gateway's key, say), newest
+    first: ``PROOFROOM_SECRETS_KEY`` (comma-separated Fernet keys, to rotate: put the new one
+    first), else a key made once and kept in the data folder, beside the database but never
+    in it, so a dump of the database alone cannot give the secrets away."""
+    from cryptography.fernet import Fernet
+
+    given = env_str("PROOFROOM_SECRETS_KEY", "", environ=environ)
+    if given:
+        keys = [k.strip() for k in given.split(",") if k.strip()]
+        for key in keys:
+            try:
+                Fernet(key)
+            except ValueError as exc:
+                raise ConfigError(
+                    "PROOFROOM_SECRETS_KEY: each key must be 32 url-safe base64-encoded bytes "
+                    '(make one with: python -c "from cryptography.fernet import Fernet; '
+                    'print(Fernet.generate_key().decode())")'
+                ) from exc
+        return keys
+    path = data_dir / "secrets_key"
+    try:
+        return [path.read_text(encoding="utf-8").strip()]
+    except FileNotFoundError:
+        pass
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = Fernet.generate_key().decode()
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return [path.read_text(encoding="utf-8").strip()]
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(key + "\n")
+    return [key]

@@ -32,6 +32,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from proofroom.core.sealing import UnsealError, unseal
 from proofroom.gallery.accounts import Account
 from proofroom.gallery.catalog import Product
 from proofroom.gallery.db import atomic
@@ -39,7 +40,13 @@ from proofroom.gallery.events import OnlineImage, OnlineSession
 from proofroom.gallery.feed import acked_upto, change_emit
 from proofroom.gallery.mail import MailKind, OutgoingMail, mail_queue, mail_send_on_commit
 from proofroom.gallery.tenants import PaymentGateway, Studio
-from proofroom.payments.base import CheckoutRequest, CheckoutStart, Gateway, PaymentEvent
+from proofroom.payments.base import (
+    CheckoutRequest,
+    CheckoutStart,
+    Gateway,
+    GatewayError,
+    PaymentEvent,
+)
 from proofroom.sync import protocol
 from proofroom.sync.protocol import Delivery, ProductCategory
 
@@ -706,13 +713,17 @@ def order_place(
 
 
 def studio_gateway(studio: Studio) -> Gateway:
+    """The studio's gateway with its (unsealed) credentials. Raises GatewayError, without
+    the details (they are logged), when its stored secrets cannot be opened."""
     from proofroom.payments import gateway_for
 
-    return gateway_for(
-        studio.payment_gateway,
-        secret_key=studio.stripe_secret_key,
-        webhook_secret=studio.stripe_webhook_secret,
-    )
+    try:
+        secret_key = unseal(studio.stripe_secret_key)
+        webhook_secret = unseal(studio.stripe_webhook_secret)
+    except UnsealError as error:
+        log.error("%s: card payments are off: %s", studio.slug, error)
+        raise GatewayError("card payments are not set up correctly on this site") from error
+    return gateway_for(studio.payment_gateway, secret_key=secret_key, webhook_secret=webhook_secret)
 
 
 def order_checkout_start(*, order: Order, base_url: str) -> CheckoutStart:

@@ -15,6 +15,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.text import slugify
 
+from proofroom.core.sealing import reseal, seal
 from proofroom.gallery.db import atomic
 
 
@@ -53,8 +54,9 @@ class Studio(models.Model):
     payment_gateway = models.CharField(
         max_length=20, choices=PaymentGateway.choices, default=PaymentGateway.MANUAL
     )
-    stripe_secret_key = models.CharField(max_length=255, blank=True)
-    stripe_webhook_secret = models.CharField(max_length=255, blank=True)
+    # Sealed (proofroom.core.sealing): a dump of the database alone does not give them away.
+    stripe_secret_key = models.TextField(blank=True)
+    stripe_webhook_secret = models.TextField(blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -186,7 +188,7 @@ def studio_payments_configure(
     else:
         secret_key = webhook_secret = ""
     studio.payment_gateway = gateway
-    studio.stripe_secret_key, studio.stripe_webhook_secret = secret_key, webhook_secret
+    studio.stripe_secret_key, studio.stripe_webhook_secret = seal(secret_key), seal(webhook_secret)
     studio.full_clean()
     studio.save()
     return studio
@@ -196,3 +198,19 @@ def studio_for_landing() -> Studio | None:
     """The studio shown at the gallery's root: the only one, when there is only one."""
     studios = list(Studio.objects.all()[:2])
     return studios[0] if len(studios) == 1 else None
+
+
+@atomic
+def studio_secrets_reseal() -> int:
+    """Seal every studio's stored secrets with the newest key (after a key rotation, or
+    values from before sealing); returns how many studios changed. Raises UnsealError,
+    changing nothing, when a secret opens with none of the configured keys."""
+    changed = 0
+    for studio in Studio.objects.select_for_update().exclude(
+        stripe_secret_key="", stripe_webhook_secret=""
+    ):
+        studio.stripe_secret_key = reseal(studio.stripe_secret_key)
+        studio.stripe_webhook_secret = reseal(studio.stripe_webhook_secret)
+        studio.save(update_fields=["stripe_secret_key", "stripe_webhook_secret"])
+        changed += 1
+    return changed

@@ -2,7 +2,9 @@
 
 Not a page: no visitor, no CSRF token (the gateway's signature is the proof). A
 webhook that must not be believed is a 400; one about an order we do not know is
-acknowledged (200) and logged, so the gateway stops retrying it.
+acknowledged (200) and logged, so the gateway stops retrying it. When our own set-up
+is broken (the stored secrets cannot be opened) it is a 503: the gateway keeps the event
+and retries it once the operator has fixed the key.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from proofroom.gallery.orders import PaymentMismatch, order_payment_record, studio_gateway
 from proofroom.gallery.tenants import PaymentGateway, Studio
-from proofroom.payments.base import WebhookRejected
+from proofroom.payments.base import GatewayError, WebhookRejected
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +31,8 @@ def stripe_webhook(request: HttpRequest, studio_slug: str) -> HttpResponse:
         raise Http404("This studio takes no card payments.")
     try:
         event = studio_gateway(studio).parse_webhook(request.body, request.headers)
+    except GatewayError as broken:  # our side's set-up: the gateway retries later
+        return HttpResponse(f"Unavailable: {broken}\n", status=503, content_type="text/plain")
     except WebhookRejected as rejected:
         log.warning("stripe webhook for %s rejected: %s", studio.slug, rejected)
         return HttpResponse(f"Rejected: {rejected}\n", status=400, content_type="text/plain")
