@@ -165,6 +165,14 @@ class FakeStripe:
         self.send_event("checkout.session.completed", snapshot)
         return True
 
+    def expire(self, checkout_id: str) -> None:
+        """The session's 24 hours run out unpaid (or POST /v1/checkout/sessions/:id/expire):
+        its page stops taking payments and Stripe no longer gives its URL."""
+        with self._lock:
+            session = self._sessions[checkout_id]
+            if session["status"] == "open":
+                session.update(status="expired", url=None)
+
     def send_event(self, event_type: str, obj: dict[str, Any]) -> tuple[bytes, str]:
         """Sign an event about ``obj``, POST it to ``webhook_url`` (if set) and keep it."""
         event = {

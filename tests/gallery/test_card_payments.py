@@ -313,3 +313,46 @@ def test_on_a_server_without_the_key_that_sealed_them_payments_stop_cleanly_and_
     assert post_webhook(live_server, payload, stripe.sign(payload)).status_code == 200
     assert Order.objects.get().status == OrderStatus.PLACED
     assert OrderPayment.objects.count() == 1 and len(order_changes()) == 1
+
+
+def pay_now(client: Client, order: Order) -> str:
+    """Press "Pay now" on the order's page; where it leads."""
+    answer = client.post(f"/s/northlight/orders/{order.display_number}/pay/")
+    assert answer.status_code == 302
+    return str(answer["Location"])
+
+
+def test_pay_now_resumes_the_open_checkout_and_replaces_one_that_expired_unpaid(
+    shopper: Client, shop, stripe: FakeStripe
+) -> None:  # type: ignore[no-untyped-def]
+    first = checkout(shopper, shop, stripe)
+    order = Order.objects.get()
+    assert pay_now(shopper, order) == f"{stripe.base_url}/pay/{first}"  # still open: the same
+    assert stripe.sessions_created == 1
+
+    stripe.expire(first)  # the client came back two days later
+    again = pay_now(shopper, order)
+    second = again.rsplit("/", 1)[1]
+    assert again.startswith(f"{stripe.base_url}/pay/") and second != first
+    assert pay_now(shopper, order) == again  # a double click on the new one: no third
+    assert stripe.sessions_created == 2
+    assert stripe.pay(first) is False  # the expired page takes no money
+    assert stripe.pay(second) is True
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PLACED and order.checkout_id == second
+    assert stripe.charges == 1 and OrderPayment.objects.count() == 1 and len(order_changes()) == 1
+
+
+def test_pay_now_on_an_order_paid_whose_webhook_is_late_records_it_and_charges_nothing_more(
+    shopper: Client, shop, stripe: FakeStripe
+) -> None:  # type: ignore[no-untyped-def]
+    checkout_id = checkout(shopper, shop, stripe)
+    order = Order.objects.get()
+    stripe.webhook_url = None  # paid in another tab; the webhook has not come yet
+    assert stripe.pay(checkout_id)
+    landed = pay_now(shopper, order)
+    assert landed == f"/s/northlight/orders/{order.display_number}/"
+    assert "Your payment has been received" in shopper.get(landed).content.decode()
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PLACED and OrderPayment.objects.count() == 1
+    assert stripe.sessions_created == 1 and stripe.charges == 1 and len(order_changes()) == 1

@@ -16,6 +16,7 @@ payment and places the order once (``order_payment_record``).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import secrets
 import uuid
@@ -26,7 +27,7 @@ from typing import Any
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models
-from django.db.models import Exists, OuterRef, QuerySet, Sum
+from django.db.models import Exists, F, OuterRef, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -408,6 +409,8 @@ class Order(models.Model):
     status = models.CharField(max_length=20, choices=OrderStatus.choices)
     gateway = models.CharField(max_length=20, default=PaymentGateway.MANUAL)
     checkout_id = models.CharField(max_length=255, blank=True)
+    # Checkouts replaced after they expired unpaid; part of the gateway's idempotency key.
+    checkout_attempt = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     placed_at = models.DateTimeField(null=True, blank=True)
     change_id = models.BigIntegerField(
@@ -726,16 +729,43 @@ def studio_gateway(studio: Studio) -> Gateway:
     return gateway_for(studio.payment_gateway, secret_key=secret_key, webhook_secret=webhook_secret)
 
 
-def order_checkout_start(*, order: Order, base_url: str) -> CheckoutStart:
-    """Send the client to pay on the gateway's hosted page. The idempotency key is the
-    order's, so however often this runs (a double click, two tabs, "Pay now" again) the
-    gateway makes one checkout. Raises GatewayError when it cannot be reached."""
+def order_checkout_start(*, order: Order, base_url: str) -> CheckoutStart | None:
+    """Send the client to pay on the gateway's hosted page: the order's checkout while it is
+    open, else a new one. The idempotency key is the order's (and its attempt's), so however
+    often this runs (a double click, two tabs, "Pay now" again) the gateway makes one
+    checkout per attempt. A checkout that expired unpaid (Stripe's last 24 hours) is
+    replaced by the next attempt; one already paid (its webhook late) is recorded and
+    None returned: nothing more to pay. Raises GatewayError when the gateway cannot be
+    reached, or when the last payment is still being processed."""
     studio = order.studio
+    gateway = studio_gateway(studio)
+    if order.checkout_id:
+        current = gateway.checkout_status(order.checkout_id)
+        if current.reference != str(order.uuid):
+            log.error("checkout %s is not order %s's", order.checkout_id, order.display_number)
+            raise GatewayError("the payment provider's answer does not match this order")
+        if current.paid:
+            with contextlib.suppress(PaymentMismatch):
+                order_payment_record(studio=studio, event=current)
+            return None
+        if current.open_url:
+            return CheckoutStart(checkout_id=order.checkout_id, redirect_url=current.open_url)
+        if not current.expired:
+            raise GatewayError(
+                "your payment is still being processed; this page shows it once it is confirmed"
+            )
+        # Expired unpaid: the next attempt. Only one tab moves the attempt on (the update
+        # is conditional on the old checkout); the others read it and share its key.
+        Order.objects.filter(pk=order.pk, checkout_id=order.checkout_id).update(
+            checkout_attempt=F("checkout_attempt") + 1, checkout_id=""
+        )
+        order.refresh_from_db(fields=["checkout_attempt", "checkout_id"])
     page = base_url.rstrip("/") + reverse("gallery:order", args=[studio.slug, order.display_number])
-    start = studio_gateway(studio).start_checkout(
+    key = f"order-{order.uuid}" + (f"-{order.checkout_attempt}" if order.checkout_attempt else "")
+    start = gateway.start_checkout(
         CheckoutRequest(
             reference=str(order.uuid),
-            idempotency_key=f"order-{order.uuid}",
+            idempotency_key=key,
             amount=order.total,
             currency=order.currency,
             description=f"Order {order.display_number} at {studio.name}",

@@ -51,6 +51,10 @@ class PaymentEvent:
     amount: int
     currency: str
     paid: bool
+    # Where the client can still pay this checkout ("" once it is complete or expired),
+    # and whether it expired unpaid (a new checkout is then needed to pay).
+    open_url: str = ""
+    expired: bool = False
 
 
 class Gateway(Protocol):

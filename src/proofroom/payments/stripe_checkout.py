@@ -79,6 +79,8 @@ def _payment_event(session: Mapping[str, Any], *, event_id: str) -> PaymentEvent
         amount=int(session.get("amount_total") or 0),
         currency=str(session.get("currency") or "").upper(),
         paid=paid,
+        open_url=str(session.get("url") or "") if session.get("status") == "open" else "",
+        expired=session.get("status") == "expired",
     )
 
 

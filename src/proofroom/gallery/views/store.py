@@ -203,6 +203,9 @@ def _pay(request: HttpRequest, order: Order) -> HttpResponse:
             "pay from this page when you are ready.",
         )
         return redirect(_order_url(order))
+    if start is None:
+        messages.success(request, "Your payment has been received: there is nothing more to pay.")
+        return redirect(_order_url(order))
     return redirect(start.redirect_url)
 
 
@@ -282,7 +285,8 @@ def order(request: HttpRequest, visitor: Visitor, number: str) -> HttpResponseBa
 @require_POST
 @gallery_page()
 def pay(request: HttpRequest, visitor: Visitor, number: str) -> HttpResponse:
-    """Pay now: an order awaiting payment goes to the gateway (the same checkout)."""
+    """Pay now: an order awaiting payment goes to the gateway: its checkout while that is
+    open, a new one once it expired; an order paid meanwhile is recorded, not paid again."""
     if visitor.account is None:
         return sign_in_redirect(request, visitor.studio)
     found = order_of(account=visitor.account, number=number)
