@@ -179,7 +179,14 @@ def demo_orders_place() -> int:
     Placed once; returns how many were placed now."""
     from proofroom.gallery.accounts import Account, account_guest_create
     from proofroom.gallery.events import OnlineSession
-    from proofroom.gallery.orders import Order, cart_add, cart_for, order_place
+    from proofroom.gallery.orders import (
+        Order,
+        cart_add,
+        cart_for,
+        cart_line_package,
+        cart_line_pick,
+        order_place,
+    )
 
     desk_session = _demo_online_session()
     if desk_session is None:
@@ -209,7 +216,15 @@ def demo_orders_place() -> int:
     baskets = [
         (client, [(("Print", "8×10 in"), 0, 2), (("Gallery canvas", "16×20 in"), 3, 1)], "ship"),
         (client, [(("Digital download", "Full resolution"), 5, 1)], "none"),
-        (guest, [(("Print", "5×7 in"), 1, 4), (("Print", "11×14 in"), 2, 1)], "pickup"),
+        (
+            guest,
+            [
+                (("Print", "5×7 in"), 1, 4),
+                (("Print", "11×14 in"), 2, 1),
+                (("Wall & album package", ""), 4, 1),
+            ],
+            "pickup",
+        ),
     ]
     address = {
         "street": "410 Lake St",
@@ -221,13 +236,22 @@ def demo_orders_place() -> int:
     placed = 0
     for account, lines, delivery in baskets:
         for key, image, quantity in lines:
-            cart_add(
+            if key not in products:
+                continue
+            line = cart_add(
                 account=account,
                 session=session,
                 product_uuid=products[key],
                 image=images[image % len(images)],
                 quantity=quantity,
             )
+            if key == ("Wall & album package", ""):
+                # The two 8x10 prints of the package from two other photographs.
+                slots = [s.key for s in cart_line_package(line)[1] if s.size == "8×10 in"]
+                picks = {
+                    slot: str(images[(6 + n) % len(images)].uuid) for n, slot in enumerate(slots)
+                }
+                cart_line_pick(line=line, picks=picks)
         order_place(
             cart=cart_for(account=account, session=session),
             delivery=delivery,

@@ -21,6 +21,7 @@ PRINT_5X7 = uuid.UUID("00000000-0000-4000-8000-000000000507")
 PRINT_8X10 = uuid.UUID("00000000-0000-4000-8000-000000000810")
 CANVAS = uuid.UUID("00000000-0000-4000-8000-000000001620")
 DOWNLOAD = uuid.UUID("00000000-0000-4000-8000-00000000d0d0")
+PACKAGE = uuid.UUID("00000000-0000-4000-8000-0000000000a1")
 JSON = {"Accept": "application/json"}
 NUMBER = re.compile(r"^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$")  # Crockford, no I L O U
 
@@ -60,6 +61,16 @@ def price_list(studio: Studio, *, currency: str = "USD") -> PriceList:
                     category=ProductCategory.DIGITAL,
                     size="Full resolution",
                     price=3500,
+                ),
+                protocol.Product(
+                    uuid=PACKAGE,
+                    name="Family package",
+                    category=ProductCategory.PACKAGE,
+                    price=9900,
+                    items=[
+                        protocol.PackageItem(product=PRINT_8X10, quantity=1),
+                        protocol.PackageItem(product=PRINT_5X7, quantity=2),
+                    ],
                 ),
             ],
         ),

@@ -8,7 +8,7 @@ import pytest
 
 from proofroom import demo
 from proofroom.gallery.orders import Order
-from proofroom.studio.invoices import Invoice
+from proofroom.studio.invoices import Invoice, InvoiceLine
 from proofroom.studio.syncs import SyncKind, SyncRun, SyncStatus
 
 pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
@@ -40,3 +40,10 @@ def test_the_demo_has_sample_orders_that_download_as_invoices(live_server, sync)
     assert numbers == {order.display_number for order in Order.objects.all()}
     assert {i.status.name for i in Invoice.objects.select_related("status")} == {"Web Order Placed"}
     assert Invoice.objects.filter(client__email="grandma.park@example.com").count() == 1
+    # Grandma's package: its pieces on her invoice, the two 8x10s from other photographs.
+    pieces = InvoiceLine.objects.filter(
+        invoice__client__email="grandma.park@example.com",
+        description__startswith="In Wall & album package:",
+    ).select_related("image")
+    assert pieces.count() == 7 and all(piece.image is not None for piece in pieces)
+    assert len({piece.image.file_name for piece in pieces if piece.image}) == 3

@@ -3,6 +3,8 @@ Download Orders → one studio invoice; prepaid invoice up, the client's picks b
 
 from __future__ import annotations
 
+import re
+
 import httpx
 import pytest
 from django.db import transaction
@@ -137,6 +139,51 @@ def test_a_web_order_becomes_one_studio_invoice_over_http(selling, ana, sync, ow
 
 class Killed(Exception):
     """The desk's process dies: nothing after this point happens."""
+
+
+def test_a_package_with_a_photograph_per_piece_reaches_the_invoice_piece_by_piece(
+    selling, ana, sync, owner
+) -> None:  # type: ignore[no-untyped-def]
+    images = online_images(selling)
+    package = product(selling, "Wall & album package", "")
+    assert add(ana, selling, images[2], package, 1).status_code == 302
+    page = ana.get("/s/northlight/cart/")
+    assert "Choose a photograph for each piece" in page.content.decode()
+    line_id = int(page.content.decode().split("/cart/lines/")[1].split("/")[0])
+    chooser = ana.get(f"/s/northlight/cart/lines/{line_id}/package/").content.decode()
+    slots = set(re.findall(r'name="slot-([^"]+)"', chooser))
+    assert len(slots) == 7  # one 16x20, two 8x10, four 5x7: a photograph each
+    print_8x10 = product(selling, "Print", "8×10 in")
+    second_8x10 = f"{print_8x10.uuid}:2"
+    assert second_8x10 in slots
+    chosen = ana.post(
+        f"/s/northlight/cart/lines/{line_id}/package/",
+        {f"slot-{second_8x10}": str(images[4].uuid)},
+    )
+    assert chosen.status_code == 302
+    order = check_out(ana, selling)
+    picks = order.lines.get().picks
+    assert [p["image_file_name"] for p in picks].count(images[4].file_name) == 1
+    assert [p["image_file_name"] for p in picks].count(images[2].file_name) == 6
+
+    assert sync(ORDERS).status == SyncStatus.SUCCEEDED
+    invoice = Invoice.objects.get()
+    lines = list(invoice.lines.order_by("position").select_related("image", "product"))
+    assert [line.description for line in lines] == [
+        "Wall & album package",
+        "In Wall & album package: Print 16×20 in",
+        "In Wall & album package: Print 8×10 in",
+        "In Wall & album package: Print 8×10 in",
+        *["In Wall & album package: Print 5×7 in"] * 4,
+    ]
+    assert lines[0].total == package.price and all(piece.total == 0 for piece in lines[1:])
+    assert lines[3].image == Image.objects.get(uuid=images[4].uuid)  # the client's pick
+    assert lines[3].product == print_8x10
+    assert {piece.image.uuid for piece in lines[1:] if piece.image} == {
+        images[2].uuid,
+        images[4].uuid,
+    }
+    assert invoice.subtotal == package.price  # the pieces cost nothing on their own
 
 
 def test_a_sync_killed_before_the_studio_commits_and_rerun_makes_one_invoice(

@@ -115,6 +115,12 @@ class CartLine(models.Model):
     quantity = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(MAX_QUANTITY)]
     )
+    picks = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="A package's photographs: {slot key: image uuid}; a slot not chosen is "
+        "made from the line's image.",
+    )
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -236,6 +242,108 @@ def cart_line_set_quantity(*, line: CartLine, quantity: int) -> CartLine | None:
 @atomic
 def cart_line_remove(*, line: CartLine) -> None:
     line.delete()
+
+
+# --------------------------------------------------------------------------- packages
+
+
+@dataclass(frozen=True)
+class PackageSlot:
+    """One piece of a package (the second of two 8x10 prints, say) and its photograph."""
+
+    key: str  # "<product uuid>:<n>", stable while the package's contents are
+    product_uuid: uuid.UUID
+    name: str
+    size: str
+    image: OnlineImage
+    number: int = 1  # the second …
+    of: int = 1  # … of two
+
+    @property
+    def label(self) -> str:
+        label = f"{self.name} {self.size}".strip()
+        return f"{label} ({self.number} of {self.of})" if self.of > 1 else label
+
+
+def package_contents(package: Product) -> list[tuple[Product, int]]:
+    """The products a package is made of, with how many of each, as the price list says."""
+    wanted = [
+        (str(item.get("product", "")), int(item.get("quantity", 1))) for item in package.items
+    ]
+    known = {
+        str(p.uuid): p
+        for p in Product.objects.filter(
+            price_list_id=package.price_list_id, uuid__in=[u for u, _ in wanted if u]
+        )
+    }
+    return [(known[u], n) for u, n in wanted if u in known and n > 0]
+
+
+def _slot_images(session_id: int, picks: Mapping[str, str]) -> dict[str, OnlineImage]:
+    chosen = set(picks.values())
+    if not chosen:
+        return {}
+    valid = []
+    for value in chosen:
+        try:
+            valid.append(uuid.UUID(value))
+        except ValueError:
+            continue
+    return {
+        str(image.uuid): image
+        for image in OnlineImage.objects.filter(session_id=session_id, uuid__in=valid)
+    }
+
+
+def package_slots(line: CartLine, package: Product) -> list[PackageSlot]:
+    """Every piece of the line's package with the photograph it is made from: the client's
+    pick, or the line's own photograph."""
+    images = _slot_images(line.cart.session_id, line.picks)
+    return [
+        PackageSlot(
+            key=f"{product.uuid}:{n}",
+            product_uuid=product.uuid,
+            name=product.name,
+            size=product.size,
+            image=images.get(line.picks.get(f"{product.uuid}:{n}", ""), line.image),
+            number=n,
+            of=count,
+        )
+        for product, count in package_contents(package)
+        for n in range(1, count + 1)
+    ]
+
+
+def cart_line_package(line: CartLine) -> tuple[Product, list[PackageSlot]]:
+    """The line's package and its pieces; OrderRefused when the line is not a package
+    still offered."""
+    package = Product.objects.filter(
+        price_list_id=line.cart.session.price_list_id,
+        uuid=line.product_uuid,
+        category=ProductCategory.PACKAGE,
+    ).first()
+    if package is None:
+        raise OrderRefused("That is not a package of this gallery's price list.")
+    return package, package_slots(line, package)
+
+
+@atomic
+def cart_line_pick(*, line: CartLine, picks: Mapping[str, str]) -> list[PackageSlot]:
+    """Choose the photograph of each piece of a package (``{slot key: image uuid}``; a slot
+    left out keeps its photograph). Refused, changing nothing, for a photograph that is
+    not in the line's gallery or a piece the package does not have."""
+    _refuse_closed(line.cart.session)
+    package, slots = cart_line_package(line)
+    keys = {slot.key for slot in slots}
+    unknown = set(picks) - keys
+    if unknown:
+        raise OrderRefused("The package has changed: choose its photographs again.")
+    images = _slot_images(line.cart.session_id, picks)
+    if any(value not in images for value in picks.values()):
+        raise OrderRefused("That photograph is not in this gallery.")
+    line.picks = {key: value for key, value in {**line.picks, **picks}.items() if key in keys}
+    line.save(update_fields=["picks"])
+    return package_slots(line, package)
 
 
 def cart_count(*, account: Account) -> int:
@@ -454,6 +562,11 @@ class OrderLine(models.Model):
     quantity = models.PositiveSmallIntegerField()
     unit_price = models.PositiveIntegerField()
     total = models.PositiveIntegerField()
+    picks = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="A package's pieces: [{product, name, size, image, image_file_name}]",
+    )
 
     class Meta:
         ordering = ["order", "position"]
@@ -573,6 +686,7 @@ def order_change(order: Order) -> protocol.OrderChange:
                 quantity=line.quantity,
                 unit_price=line.unit_price,
                 total=line.total,
+                picks=[protocol.PackagePick.model_validate(pick) for pick in line.picks],
             )
             for line in order.lines.all()
         ],
@@ -629,6 +743,22 @@ def _check_delivery(price: CartPrice, delivery: str, address: dict[str, str]) ->
             raise OrderRefused(
                 "Enter the address to ship to: street, city, postal code and country."
             )
+
+
+def _order_picks(priced: PricedLine) -> list[dict[str, str]]:
+    """A package line's pieces as the order keeps them (nothing for other products)."""
+    if priced.product is None or priced.product.category != ProductCategory.PACKAGE:
+        return []
+    return [
+        {
+            "product": str(slot.product_uuid),
+            "name": slot.name,
+            "size": slot.size,
+            "image": str(slot.image.uuid),
+            "image_file_name": slot.image.file_name,
+        }
+        for slot in package_slots(priced.line, priced.product)
+    ]
 
 
 @atomic
@@ -700,6 +830,7 @@ def order_place(
             quantity=p.line.quantity,
             unit_price=p.unit_price,
             total=p.total,
+            picks=_order_picks(p),
         )
         for position, p in enumerate(price.lines)
         if p.product is not None

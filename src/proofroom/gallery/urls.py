@@ -33,6 +33,7 @@ urlpatterns = [
     path(f"{event}checkout/", store.checkout, name="checkout"),
     path(f"{studio}cart/", store.cart, name="cart"),
     path(f"{studio}cart/lines/<int:line_id>/", store.cart_line, name="cart_line"),
+    path(f"{studio}cart/lines/<int:line_id>/package/", store.cart_package, name="cart_package"),
     path(f"{studio}orders/", store.orders, name="orders"),
     path(f"{studio}orders/<str:number>/", store.order, name="order"),
     path(f"{studio}orders/<str:number>/pay/", store.pay, name="order_pay"),

@@ -798,11 +798,43 @@ def invoices_from_web_orders(orders: list[protocol.OrderChange]) -> int:
 
     products = {
         p.uuid: p
-        for p in Product.objects.filter(uuid__in={line.product for o in todo for line in o.lines})
+        for p in Product.objects.filter(
+            uuid__in={line.product for o in todo for line in o.lines}
+            | {pick.product for o in todo for line in o.lines for pick in line.picks}
+        )
     }
-    wanted = {line.image for o in todo for line in o.lines if line.image is not None}
+    wanted = {line.image for o in todo for line in o.lines if line.image is not None} | {
+        pick.image for o in todo for line in o.lines for pick in line.picks
+    }
     images = {i.uuid: i for i in Image.objects.filter(uuid__in=wanted)} if wanted else {}
     InvoiceLine.objects.bulk_create(
+        [
+            new_line
+            for invoice, order in zip(invoices, todo, strict=True)
+            for index, line in enumerate(order.lines)
+            for new_line in _web_order_lines(invoice, index, line, products, images)
+        ]
+    )
+    known.update(
+        {invoice.web_order_uuid: invoice for invoice in invoices if invoice.web_order_uuid}
+    )
+    _web_order_payments_add(orders, known, studio)
+    return len(invoices)
+
+
+PACKAGE_PIECE = uuid.UUID("5f1d2c3b-7a4e-4f60-9b8a-2c1e0d9f8a7b")
+
+
+def _web_order_lines(
+    invoice: Invoice,
+    index: int,
+    line: protocol.OrderLine,
+    products: dict[uuid.UUID, Product],
+    images: dict[uuid.UUID, Image],
+) -> list[InvoiceLine]:
+    """An ordered line as the invoice's line; a package's line is followed by one line per
+    piece at no charge, each with the photograph the client chose, for production."""
+    made = [
         InvoiceLine(
             uuid=line.uuid,
             invoice=invoice,
@@ -813,16 +845,26 @@ def invoices_from_web_orders(orders: list[protocol.OrderChange]) -> int:
             quantity=line.quantity,
             unit_price=line.unit_price,
             total=line.total,
-            position=(index + 1) * 10,
+            position=(index + 1) * 1000,
         )
-        for invoice, order in zip(invoices, todo, strict=True)
-        for index, line in enumerate(order.lines)
-    )
-    known.update(
-        {invoice.web_order_uuid: invoice for invoice in invoices if invoice.web_order_uuid}
-    )
-    _web_order_payments_add(orders, known, studio)
-    return len(invoices)
+    ]
+    for n, pick in enumerate(line.picks, start=1):
+        made.append(
+            InvoiceLine(
+                # Stable, so a page downloaded again makes the same lines.
+                uuid=uuid.uuid5(PACKAGE_PIECE, f"{line.uuid}:{n}"),
+                invoice=invoice,
+                product=products.get(pick.product),
+                image=images.get(pick.image),
+                description=f"In {line.name}: {pick.name} {pick.size}".strip()[:200],
+                size=pick.size[:40],
+                quantity=line.quantity,
+                unit_price=0,
+                total=0,
+                position=(index + 1) * 1000 + n,
+            )
+        )
+    return made
 
 
 def _web_order_payments_add(

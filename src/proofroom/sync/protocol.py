@@ -262,6 +262,16 @@ class Delivery(enum.StrEnum):
     NONE = "none"  # digital products only
 
 
+class PackagePick(Wire):
+    """One piece of a package ordered online and the photograph the client chose for it."""
+
+    product: UUID = Field(description="The studio's product the piece is.")
+    name: str
+    size: str = ""
+    image: UUID = Field(description="The studio's image.")
+    image_file_name: str = ""
+
+
 class OrderLine(Wire):
     uuid: UUID
     product: UUID = Field(description="The studio's product.")
@@ -273,6 +283,10 @@ class OrderLine(Wire):
     quantity: int = Field(ge=1)
     unit_price: int = Field(ge=0)
     total: int = Field(ge=0)
+    picks: list[PackagePick] = Field(
+        default_factory=list,
+        description="A package's pieces, each with its photograph (each package of the line).",
+    )
 
 
 class OrderPayment(Wire):

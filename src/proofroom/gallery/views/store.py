@@ -27,6 +27,8 @@ from proofroom.gallery.orders import (
     cart_add,
     cart_count,
     cart_line_of,
+    cart_line_package,
+    cart_line_pick,
     cart_line_remove,
     cart_line_set_quantity,
     cart_of,
@@ -150,6 +152,48 @@ def cart_line(request: HttpRequest, visitor: Visitor, line_id: int) -> HttpRespo
     except OrderRefused as refused:
         return answer(request, back=back, error=refused.detail)
     return answer(request, back=back, message="Your cart is updated.")
+
+
+@require_http_methods(["GET", "POST"])
+@gallery_page()
+def cart_package(request: HttpRequest, visitor: Visitor, line_id: int) -> HttpResponse:
+    """Choose the photograph of each piece of a package in the cart."""
+    if visitor.account is None:
+        return sign_in_redirect(request, visitor.studio)
+    line = cart_line_of(account=visitor.account, line_id=line_id)
+    session = line.cart.session
+    session.studio = visitor.studio
+    back = reverse("gallery:cart", args=[visitor.studio.slug])
+    try:
+        package, slots = cart_line_package(line)
+    except OrderRefused as refused:
+        messages.error(request, refused.detail)
+        return redirect(back)
+    if request.method == "POST":
+        picks = {
+            slot.key: str(request.POST[f"slot-{slot.key}"])
+            for slot in slots
+            if request.POST.get(f"slot-{slot.key}")
+        }
+        try:
+            cart_line_pick(line=line, picks=picks)
+        except OrderRefused as refused:
+            messages.error(request, refused.detail)
+            return redirect("gallery:cart_package", visitor.studio.slug, line.pk)
+        messages.success(request, f"The photographs of your {package.name} are chosen.")
+        return redirect(back)
+    return render_page(
+        request,
+        visitor,
+        "package.html",
+        {
+            "line": line,
+            "package": package,
+            "slots": slots,
+            "session": session,
+            "images": list(access.session_images(session=session)),
+        },
+    )
 
 
 def _empty(request: HttpRequest, visitor: Visitor) -> HttpResponse:
