@@ -189,31 +189,25 @@ def _failed(mail: OutgoingMail, error: Exception) -> bool:
     """Record a failed attempt; True when this was the last one."""
     now = timezone.now()
     reason = f"{type(error).__name__}: {error}"[:2000]
-    if mail.attempts >= MAX_ATTEMPTS:
+    last = mail.attempts >= MAX_ATTEMPTS
+    if last:
         OutgoingMail.objects.filter(pk=mail.pk).update(gave_up_at=now, last_error=reason)
-        log.error(
-            "mail %s (%s %s) to %s given up after %s attempts: %s",
-            mail.pk,
-            mail.kind,
-            mail.reference,
-            ", ".join(mail.to),
-            mail.attempts,
-            reason,
+    else:
+        OutgoingMail.objects.filter(pk=mail.pk).update(
+            next_attempt_at=now + retry_delay(mail.attempts), last_error=reason
         )
-        return True
-    OutgoingMail.objects.filter(pk=mail.pk).update(
-        next_attempt_at=now + retry_delay(mail.attempts), last_error=reason
-    )
-    log.warning(
-        "mail %s (%s %s) to %s failed, attempt %s; retried later: %s",
+    log.log(
+        logging.ERROR if last else logging.WARNING,
+        "mail %s (%s %s) to %s failed, attempt %s; %s: %s",
         mail.pk,
         mail.kind,
         mail.reference,
         ", ".join(mail.to),
         mail.attempts,
+        "given up" if last else "retried later",
         reason,
     )
-    return False
+    return last
 
 
 def mail_next_due() -> dt.datetime | None:
