@@ -57,6 +57,10 @@ def run_cli(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProce
         ({"PROOFROOM_DEBUG": "yes"}, "PROOFROOM_DEBUG must be true or false (got 'yes')"),
         ({"PROOFROOM_SECRET_KEY": "short"}, "PROOFROOM_SECRET_KEY must be at least 32"),
         (
+            {"PROOFROOM_TRUSTED_PROXIES": "yes"},
+            "PROOFROOM_TRUSTED_PROXIES must be a whole number",
+        ),
+        (
             {"PROOFROOM_SECRETS_KEY": "not-a-fernet-key"},
             "PROOFROOM_SECRETS_KEY: each key must be 32 url-safe base64-encoded bytes",
         ),

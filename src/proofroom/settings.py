@@ -44,6 +44,9 @@ if env_bool("PROOFROOM_BEHIND_HTTPS_PROXY", False):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 PUBLIC_URL = env_str("PROOFROOM_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# How many proxies (load balancer, TLS terminator) stand in front of this server: the
+# client's address is then read from X-Forwarded-For (see proofroom.core.net).
+TRUSTED_PROXIES = env_int("PROOFROOM_TRUSTED_PROXIES", 0, minimum=0, maximum=10)
 
 # --- Databases: one per side, even when both sides run in one process. -----
 _studio_url = env_str("DATABASE_URL", "")

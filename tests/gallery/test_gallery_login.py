@@ -204,6 +204,32 @@ def test_one_address_trying_many_user_names_is_throttled(client: Client, ada: Ac
     assert login(other_address, "ada@souza.example", OWN_PASSWORD).status_code == 302
 
 
+def test_behind_a_load_balancer_each_visitor_is_counted_apart_and_cannot_pose_as_another(
+    ada: Account, settings
+) -> None:  # type: ignore[no-untyped-def]
+    """Every request comes from the balancer's address; with PROOFROOM_TRUSTED_PROXIES=1
+    the client is the address the balancer appended to X-Forwarded-For."""
+    give_own_password(ada)
+    balancer = {"REMOTE_ADDR": "10.0.0.2"}
+    guesser = Client(**balancer, HTTP_X_FORWARDED_FOR="203.0.113.7")
+    visitor = Client(**balancer, HTTP_X_FORWARDED_FOR="198.51.100.20")
+
+    # Without the setting the balancer is the only address: one guesser locks all out.
+    for n in range(20):
+        login(guesser, f"guess{n}@souza.example", "wrong-guess")
+    assert TOO_MANY in login(visitor, "ada@souza.example", OWN_PASSWORD).content.decode()
+
+    FailedAttempt.objects.all().delete()
+    settings.TRUSTED_PROXIES = 1
+    for n in range(20):
+        login(guesser, f"guess{n}@souza.example", "wrong-guess")
+    assert TOO_MANY in login(guesser, "ada@souza.example", OWN_PASSWORD).content.decode()
+    # A forged first entry changes nothing: the balancer's own entry is the one believed.
+    forged = Client(**balancer, HTTP_X_FORWARDED_FOR="192.0.2.99, 203.0.113.7")
+    assert TOO_MANY in login(forged, "ada@souza.example", OWN_PASSWORD).content.decode()
+    assert login(visitor, "ada@souza.example", OWN_PASSWORD).status_code == 302
+
+
 def test_login_rotates_the_session_key(
     client: Client, ada: Account, gallery_studio: Studio
 ) -> None:

@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.hashers import check_password
 from django.core.mail import send_mail
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
@@ -32,6 +33,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.dateformat import format as date_format
 
+from proofroom.core.net import client_address as address_of
 from proofroom.gallery.accounts import Account, account_authenticate
 from proofroom.gallery.blobs import Blob
 from proofroom.gallery.events import (
@@ -153,7 +155,9 @@ def visitor_grant(request: HttpRequest, studio: Studio, session: OnlineSession, 
 
 
 def client_address(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR") or "")
+    """The visitor's address, for throttling: the connection's, or, behind
+    ``settings.TRUSTED_PROXIES`` proxies, the one the outermost of them saw."""
+    return address_of(request.META, trusted_proxies=settings.TRUSTED_PROXIES)
 
 
 # --------------------------------------------------------------------------- signing in
