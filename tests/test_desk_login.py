@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from django.utils import timezone
 
+from proofroom.studio.logins import DeskLoginFailure
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -43,3 +47,49 @@ def test_logout_ends_the_desk_session(client: Client, owner: User) -> None:
 
 def test_passwords_are_hashed_with_argon2(owner: User) -> None:
     assert owner.password.startswith("argon2")
+
+
+def test_a_guessed_password_is_refused_after_five_tries_even_when_right(
+    client: Client, owner: User
+) -> None:
+    for _ in range(5):
+        assert (
+            "do not match"
+            in client.post(
+                "/desk/login/", {"username": "alice", "password": "guess"}
+            ).content.decode()
+        )
+    right = client.post("/desk/login/", {"username": "Alice", "password": PASSWORD})
+    assert right.status_code == 200
+    assert "Too many attempts; try again in 15 minutes." in right.content.decode()
+    assert client.get("/desk/").status_code == 302
+    # The window passes: the right password works again and clears the count.
+    DeskLoginFailure.objects.update(at=timezone.now() - dt.timedelta(minutes=16))
+    assert (
+        client.post("/desk/login/", {"username": "alice", "password": PASSWORD}).status_code == 302
+    )
+    assert not DeskLoginFailure.objects.filter(scope="user").exists()
+
+
+def test_one_address_trying_many_user_names_is_refused_but_others_are_not(
+    client: Client, owner: User
+) -> None:
+    for n in range(20):
+        client.post("/desk/login/", {"username": f"guess{n}", "password": "guess"})
+    refused = client.post("/desk/login/", {"username": "alice", "password": PASSWORD})
+    assert "Too many attempts" in refused.content.decode()
+    elsewhere = Client(REMOTE_ADDR="10.0.0.9")
+    assert (
+        elsewhere.post("/desk/login/", {"username": "alice", "password": PASSWORD}).status_code
+        == 302
+    )
+
+
+def test_the_maintenance_pages_log_in_is_throttled_too(client: Client, owner: User) -> None:
+    for _ in range(5):
+        client.post("/desk/admin/login/", {"username": "alice", "password": "guess"})
+    refused = client.post(
+        "/desk/admin/login/?next=/desk/admin/", {"username": "alice", "password": PASSWORD}
+    )
+    assert refused.status_code == 200
+    assert "Too many attempts; try again in 15 minutes." in refused.content.decode()

@@ -11,9 +11,12 @@ urlpatterns: list[URLPattern | URLResolver] = [path("healthz", healthz, name="he
 if settings.RUNS_STUDIO:
     from django.contrib import admin
 
+    from proofroom.studio.logins import MaintenanceLoginForm
+
     admin.site.site_header = "Proofroom maintenance"
     admin.site.site_title = "Proofroom"
     admin.site.index_title = "Maintenance lists"
+    admin.site.login_form = MaintenanceLoginForm
     urlpatterns += [
         path("desk/admin/", admin.site.urls),
         path("desk/", include("proofroom.studio.urls")),

@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from proofroom.studio.logins import DeskLoginForm
 from proofroom.studio.views import (
     clients,
     deposits,
@@ -24,7 +25,9 @@ urlpatterns = [
     path(
         "login/",
         auth_views.LoginView.as_view(
-            template_name="studio/login.html", redirect_authenticated_user=True
+            template_name="studio/login.html",
+            redirect_authenticated_user=True,
+            authentication_form=DeskLoginForm,
         ),
         name="login",
     ),
