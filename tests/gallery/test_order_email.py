@@ -310,3 +310,31 @@ def test_retry_delays_grow_and_stay_bounded() -> None:
     delays = [retry_delay(n) for n in range(1, MAX_ATTEMPTS + 1)]
     assert delays[0] == dt.timedelta(minutes=1) and delays[1] == dt.timedelta(minutes=2)
     assert delays == sorted(delays) and max(delays) == dt.timedelta(hours=2)
+
+
+def test_sent_mail_is_kept_a_month_then_deleted_as_new_mail_goes_out(
+    client: Client,
+    ada: Account,
+    gallery_studio: Studio,
+    smtp: Inbox,
+    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+) -> None:
+    shop = shop_session(gallery_studio, ada)
+    sign_in(client, ada)
+    for _ in range(2):
+        add(client, shop)
+        with django_capture_on_commit_callbacks(execute=True, using=settings.GALLERY_DB):
+            client.post(checkout_url(shop), PICKUP)
+    first, second = Order.objects.order_by("pk")
+    OutgoingMail.objects.filter(reference=first.display_number).update(
+        sent_at=timezone.now() - dt.timedelta(days=31)
+    )
+    OutgoingMail.objects.filter(reference=second.display_number).update(
+        sent_at=timezone.now() - dt.timedelta(days=29)
+    )
+    add(client, shop)
+    with django_capture_on_commit_callbacks(execute=True, using=settings.GALLERY_DB):
+        client.post(checkout_url(shop), PICKUP)
+    kept = set(OutgoingMail.objects.values_list("reference", flat=True))
+    assert first.display_number not in kept and second.display_number in kept
+    assert len(smtp.messages) == 6  # nothing unsent was touched

@@ -35,6 +35,7 @@ MAX_ATTEMPTS = 8
 FIRST_RETRY = dt.timedelta(minutes=1)
 LONGEST_RETRY = dt.timedelta(hours=2)
 LEASE = dt.timedelta(minutes=5)
+KEEP_SENT = dt.timedelta(days=30)  # sent mail is kept this long (to look up), then deleted
 
 
 class MailKind(models.TextChoices):
@@ -54,7 +55,7 @@ class OutgoingMail(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
     gave_up_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
 
@@ -108,6 +109,7 @@ def mail_send_on_commit(mails: Iterable[OutgoingMail]) -> None:
         report = mail_deliver(ids=ids)
         if report.failed:
             mail_retry_schedule()
+        mail_prune()
 
     on_commit(send_now)
 
@@ -249,3 +251,10 @@ def mail_retry_given_up() -> int:
         .exclude(gave_up_at=None)
         .update(gave_up_at=None, attempts=0, next_attempt_at=timezone.now())
     )
+
+
+def mail_prune() -> int:
+    """Delete mail sent more than ``KEEP_SENT`` ago (an indexed range: a few rows each
+    time, as the table only ever holds about a month of mail)."""
+    deleted, _ = OutgoingMail.objects.filter(sent_at__lt=timezone.now() - KEEP_SENT).delete()
+    return deleted
