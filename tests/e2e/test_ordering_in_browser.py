@@ -163,3 +163,55 @@ def test_paying_by_card_on_the_hosted_page_comes_back_paid_and_charges_once(  # 
     assert run.downloaded == {"order": 1}, run.log
     payment = Payment.objects.get()
     assert payment.online and payment.amount == order.total
+
+
+def test_a_client_chooses_the_photographs_of_a_package_and_the_desk_gets_each_piece(  # type: ignore[no-untyped-def]
+    live_server,
+    page: Page,
+    owner,
+    wedding: Session,
+    sync: Callable[..., SyncRun],
+    shots: Path,
+) -> None:
+    from proofroom.studio.invoices import InvoiceLine
+
+    mark(wedding)
+    assert sync().status == SyncStatus.SUCCEEDED
+    package = wedding.session_type.web_price_list.products.get(name="Wall & album package")
+    ana = Account.objects.get(client_uuid=wedding.client.uuid)
+    sign_in_in_browser(page, live_server.url, ana)
+    page.goto(f"{live_server.url}/s/northlight/e/{wedding.uuid}/")
+    page.locator(".cart-btn").first.click()
+    dialog = page.locator("#order-dialog")
+    dialog.get_by_label("Product").select_option(str(package.uuid))
+    dialog.get_by_role("button", name="Add to cart").click()
+    expect(dialog).to_be_hidden()
+
+    page.goto(f"{live_server.url}/s/northlight/cart/")
+    page.get_by_role("link", name="Choose a photograph for each piece").click()
+    pieces = page.locator(".prepaid-item")
+    expect(pieces).to_have_count(7)  # one 16x20, two 8x10, four 5x7
+    second_8x10 = pieces.filter(has_text="Print 8×10 in (2 of 2)")
+    fourth = second_8x10.locator(".choice").nth(3)
+    wanted = fourth.locator(".choice-name").inner_text()
+    fourth.click()
+    expect(second_8x10.locator("legend")).to_contain_text(f"Chosen: {wanted}")
+    page.screenshot(path=shots / "gallery-package-pieces-1280.png")
+    page.get_by_role("button", name="Keep these photographs").click()
+    expect(page.locator("main")).to_contain_text("Change the photographs of each piece")
+    page.get_by_role("link", name="Checkout").click()
+    page.locator("input[name=delivery][value=pickup]").check()
+    page.get_by_role("button", name=re.compile(r"^Place order")).click()
+    page.wait_for_url(re.compile(r"/s/northlight/orders/"))
+    expect(page.locator("main")).to_contain_text(f"Print 8×10 in — {wanted}")
+
+    assert sync([SyncKind.DOWNLOAD_ORDERS]).status == SyncStatus.SUCCEEDED
+    pieces_on_desk = InvoiceLine.objects.filter(
+        description="In Wall & album package: Print 8×10 in"
+    ).select_related("image")
+    whole = InvoiceLine.objects.select_related("image").get(description="Wall & album package")
+    assert whole.image is not None and whole.image.file_name != wanted
+    # The first 8x10 is still the package's photograph; the second is the one clicked.
+    assert sorted(p.image.file_name for p in pieces_on_desk if p.image) == sorted(
+        [whole.image.file_name, wanted]
+    )
