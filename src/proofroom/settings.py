@@ -34,8 +34,9 @@ if DATA_DIR.exists() and not DATA_DIR.is_dir():
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 SECRET_KEY = secret_key(DATA_DIR)
-# Seal secrets kept in a database (see proofroom.core.sealing); newest key first.
-SECRETS_KEYS = secrets_keys(DATA_DIR)
+# Seal secrets kept in the gallery's database (see proofroom.core.sealing); newest key
+# first. The desk keeps none: it neither loads the library nor makes a key file.
+SECRETS_KEYS = secrets_keys(DATA_DIR) if RUNS_GALLERY else []
 DEBUG = env_bool("PROOFROOM_DEBUG", False)
 ALLOWED_HOSTS = env_list("PROOFROOM_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("PROOFROOM_CSRF_TRUSTED_ORIGINS", [])

@@ -328,12 +328,12 @@ def cart_line_package(line: CartLine) -> tuple[Product, list[PackageSlot]]:
 
 
 @atomic
-def cart_line_pick(*, line: CartLine, picks: Mapping[str, str]) -> list[PackageSlot]:
+def cart_line_pick(*, line: CartLine, picks: Mapping[str, str]) -> None:
     """Choose the photograph of each piece of a package (``{slot key: image uuid}``; a slot
     left out keeps its photograph). Refused, changing nothing, for a photograph that is
     not in the line's gallery or a piece the package does not have."""
     _refuse_closed(line.cart.session)
-    package, slots = cart_line_package(line)
+    _, slots = cart_line_package(line)
     keys = {slot.key for slot in slots}
     unknown = set(picks) - keys
     if unknown:
@@ -343,7 +343,6 @@ def cart_line_pick(*, line: CartLine, picks: Mapping[str, str]) -> list[PackageS
         raise OrderRefused("That photograph is not in this gallery.")
     line.picks = {key: value for key, value in {**line.picks, **picks}.items() if key in keys}
     line.save(update_fields=["picks"])
-    return package_slots(line, package)
 
 
 def cart_count(*, account: Account) -> int:
