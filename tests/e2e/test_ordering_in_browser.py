@@ -204,6 +204,7 @@ def test_a_client_chooses_the_photographs_of_a_package_and_the_desk_gets_each_pi
     page.get_by_role("button", name=re.compile(r"^Place order")).click()
     page.wait_for_url(re.compile(r"/s/northlight/orders/"))
     expect(page.locator("main")).to_contain_text(f"Print 8×10 in — {wanted}")
+    page.screenshot(path=shots / "gallery-package-order-1280.png", full_page=True)
 
     assert sync([SyncKind.DOWNLOAD_ORDERS]).status == SyncStatus.SUCCEEDED
     pieces_on_desk = InvoiceLine.objects.filter(
@@ -215,3 +216,44 @@ def test_a_client_chooses_the_photographs_of_a_package_and_the_desk_gets_each_pi
     assert sorted(p.image.file_name for p in pieces_on_desk if p.image) == sorted(
         [whole.image.file_name, wanted]
     )
+
+
+def test_a_client_chooses_the_images_of_a_prepaid_invoice_and_the_desk_gets_them(  # type: ignore[no-untyped-def]
+    live_server,
+    page: Page,
+    owner,
+    wedding: Session,
+    sync: Callable[..., SyncRun],
+    shots: Path,
+) -> None:
+    from proofroom.studio import invoices
+    from proofroom.studio.invoices import InvoiceLine
+
+    mark(wedding)
+    assert sync().status == SyncStatus.SUCCEEDED
+    invoice = invoices.invoice_create(client=wedding.client, session=wedding)
+    products = wedding.session_type.web_price_list.products
+    invoices.invoice_line_add(
+        invoice=invoice, product=products.get(name="Print", size="8×10 in"), quantity=2, actor=owner
+    )
+    invoice.refresh_from_db()
+    invoices.payment_add(invoice=invoice, amount=invoice.total, method="card", actor=owner)
+    invoices.prepaid_set(invoice=invoice, flag=True, actor=owner)
+    assert sync([SyncKind.PREPAID_ORDERS]).status == SyncStatus.SUCCEEDED
+
+    sign_in_in_browser(page, live_server.url, Account.objects.get(client_uuid=wedding.client.uuid))
+    page.goto(f"{live_server.url}/s/northlight/prepaid/{invoice.uuid}/")
+    item = page.locator(".prepaid-item")
+    expect(item).to_have_count(1)
+    expect(item.locator("legend")).to_contain_text("Not chosen yet")
+    third = item.locator(".choice").nth(2)
+    wanted = third.locator(".choice-name").inner_text()
+    third.click()
+    expect(item.locator("legend")).to_contain_text(f"Chosen: {wanted}")
+    page.screenshot(path=shots / "gallery-prepaid-choices-1280.png")
+    page.get_by_role("button", name="Submit my choices").click()
+    expect(page.locator("main")).to_contain_text("Your choices are sent to the studio")
+
+    assert sync([SyncKind.DOWNLOAD_PREPAID]).status == SyncStatus.SUCCEEDED
+    line = InvoiceLine.objects.select_related("image").get(invoice=invoice)
+    assert line.image is not None and line.image.file_name == wanted
