@@ -165,7 +165,11 @@ def cmd_worker(args: argparse.Namespace) -> None:
 
     from proofroom.core.worker import run_workers
 
-    run_workers(processes=args.processes or settings.WORKER_PROCESSES, interval=args.interval)
+    run_workers(
+        processes=args.processes or settings.WORKER_PROCESSES,
+        interval=args.interval,
+        parent_pid=args.parent_pid,
+    )
 
 
 def cmd_import(args: argparse.Namespace) -> None:
@@ -349,6 +353,7 @@ def build_parser() -> argparse.ArgumentParser:
     work.add_argument(
         "--processes", type=int, default=0, help="worker processes (default: PROOFROOM_WORKERS)"
     )
+    work.add_argument("--parent-pid", type=int, default=None, help=argparse.SUPPRESS)
     work.set_defaults(func=cmd_worker)
 
     imp = sub.add_parser("import", help="import a folder of images into a session")

@@ -1,7 +1,9 @@
 """Background workers: one process per core, each running django-tasks-db's worker loop.
 
 ``proofroom worker`` runs them in the foreground; ``proofroom serve`` and the demo
-start them beside the web server and stop them with it.
+start them beside the web server and stop them with it. A worker started by a server
+dies with it, even when the server is killed (SIGKILL gives it no chance to stop them):
+otherwise a restarted server's workers would run beside the orphans.
 """
 
 from __future__ import annotations
@@ -12,13 +14,51 @@ import os
 import signal
 import subprocess
 import sys
+import threading
+import time
 from typing import Any
 
 logger = logging.getLogger(__name__)
 
 
-def _worker_main(index: int, interval: float) -> None:
+PARENT_POLL_SECONDS = 1.0
+_PR_SET_PDEATHSIG = 1
+
+
+def _ask_kernel_for_parent_death_signal() -> None:
+    """On Linux, the kernel sends us SIGTERM the moment our parent dies, however it died."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    except (OSError, AttributeError):
+        logger.debug("prctl(PR_SET_PDEATHSIG) is not available; polling the parent only")
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """Stop this process (SIGTERM to itself, a graceful stop) once ``parent_pid`` is gone.
+
+    Linux's parent-death signal acts at once; the polling thread is the portable
+    fallback, and also covers a parent that died before the signal was asked for.
+    """
+    _ask_kernel_for_parent_death_signal()
+
+    def _watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(PARENT_POLL_SECONDS)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=_watch, name="parent-watch", daemon=True).start()
+
+
+def _worker_main(index: int, interval: float, parent_pid: int) -> None:
     from django.db import connections
+
+    die_with_parent(parent_pid)
     from django_tasks_db.management.commands.db_worker import Worker
 
     connections.close_all()
@@ -42,14 +82,21 @@ def _worker_main(index: int, interval: float) -> None:
     worker.run()
 
 
-def run_workers(*, processes: int, interval: float = 1.0) -> None:
-    """Run ``processes`` workers until SIGINT or SIGTERM, then stop them gracefully."""
+def run_workers(*, processes: int, interval: float = 1.0, parent_pid: int | None = None) -> None:
+    """Run ``processes`` workers until SIGINT or SIGTERM, then stop them gracefully.
+
+    With ``parent_pid`` (the server that started us), also stop when that process is gone.
+    """
     from django.db import connections
 
+    if parent_pid is not None:
+        die_with_parent(parent_pid)
     connections.close_all()
     context = multiprocessing.get_context("fork")
     children = [
-        context.Process(target=_worker_main, args=(i, interval), name=f"proofroom-worker-{i}")
+        context.Process(
+            target=_worker_main, args=(i, interval, os.getpid()), name=f"proofroom-worker-{i}"
+        )
         for i in range(processes)
     ]
     for child in children:
@@ -67,9 +114,13 @@ def run_workers(*, processes: int, interval: float = 1.0) -> None:
 
 
 def spawn_worker_process(processes: int) -> subprocess.Popen[bytes]:
-    """Start ``proofroom worker`` as a child of the web server."""
+    """Start ``proofroom worker`` as a child of the web server, to die with it."""
     return subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", "proofroom.cli", "worker", "--processes", str(processes)],
+        [
+            sys.executable,
+            *("-m", "proofroom.cli", "worker", "--processes", str(processes)),
+            *("--parent-pid", str(os.getpid())),
+        ],
         start_new_session=True,
     )
 
