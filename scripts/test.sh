@@ -23,6 +23,13 @@ step() { echo; echo "==> $*"; }
 step "ruff";              "$V/ruff" check . && "$V/ruff" format --check .
 step "mypy";              "$V/mypy"
 step "manage.py check";   "$V/proofroom" manage check --fail-level WARNING
+# Each side's production settings: behind a TLS proxy, a real secret key, DEBUG off.
+DEPLOY_KEY="$("$V/python" -c 'import secrets; print(secrets.token_urlsafe(50))')"
+for side in studio gallery; do
+  step "manage.py check --deploy ($side)"
+  PROOFROOM_SIDE="$side" PROOFROOM_BEHIND_HTTPS_PROXY=true PROOFROOM_SECRET_KEY="$DEPLOY_KEY" \
+    "$V/proofroom" manage check --deploy --fail-level WARNING
+done
 step "migrations";        "$V/proofroom" manage makemigrations --check --dry-run
 step "import contracts";  "$V/lint-imports"
 step "tests on SQLite";   "$V/python" -m pytest "$@"

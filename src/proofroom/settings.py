@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from csp.constants import NONE, SELF, UNSAFE_INLINE
+
 from proofroom.core.config import (
     ConfigError,
     database_from_url,
@@ -40,10 +42,26 @@ SECRETS_KEYS = secrets_keys(DATA_DIR) if RUNS_GALLERY else []
 DEBUG = env_bool("PROOFROOM_DEBUG", False)
 ALLOWED_HOSTS = env_list("PROOFROOM_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("PROOFROOM_CSRF_TRUSTED_ORIGINS", [])
-if env_bool("PROOFROOM_BEHIND_HTTPS_PROXY", False):
+BEHIND_HTTPS_PROXY = env_bool("PROOFROOM_BEHIND_HTTPS_PROXY", False)
+if BEHIND_HTTPS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # Plain HTTP is answered with a redirect to HTTPS, but for the load balancer's checks.
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Browsers remember to use HTTPS only (HSTS) once this site is known to be served over it.
+SECURE_HSTS_SECONDS = env_int(
+    "PROOFROOM_HSTS_SECONDS",
+    60 * 60 * 24 * 365 if BEHIND_HTTPS_PROXY else 0,
+    minimum=0,
+    maximum=60 * 60 * 24 * 365 * 2,
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("PROOFROOM_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("PROOFROOM_HSTS_PRELOAD", True)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 PUBLIC_URL = env_str("PROOFROOM_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 # How many proxies (load balancer, TLS terminator) stand in front of this server: the
 # client's address is then read from X-Forwarded-For (see proofroom.core.net).
@@ -104,6 +122,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    "csp",
     "proofroom.core",
 ]
 WORKER_PROCESSES = env_int("PROOFROOM_WORKERS", os.cpu_count() or 1, minimum=1, maximum=64)
@@ -119,6 +138,8 @@ if RUNS_GALLERY:
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "proofroom.core.security.ContentSecurityPolicyMiddleware",
+    "proofroom.core.security.NoIndexMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "proofroom.core.sessions.SideSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -130,6 +151,23 @@ MIDDLEWARE += [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# Scripts and styles come from our own static files only: an injected <script>, inline
+# handler or javascript: URL does not run. Style attributes stay allowed: they cannot run
+# script, and the gallery's justified grid sizes each tile by one without JavaScript.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],  # the gallery adds its card gateway's checkout page
+    }
+}
 
 ROOT_URLCONF = "proofroom.urls"
 WSGI_APPLICATION = "proofroom.wsgi.application"

@@ -57,13 +57,27 @@ def browser() -> Iterator[object]:
         browser.close()
 
 
+def csp_violations(page: Page) -> list[str]:
+    """What Chromium refuses under the Content-Security-Policy, as it reports in the console."""
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    return refused
+
+
 @pytest.fixture
 def page(browser):  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport={"width": 1280, "height": 860})
     page = context.new_page()
     page.set_default_timeout(15_000)
+    refused = csp_violations(page)
     yield page
     context.close()
+    assert refused == [], "the page broke its Content-Security-Policy"
 
 
 @pytest.fixture
@@ -76,5 +90,7 @@ def phone(browser):  # type: ignore[no-untyped-def]
     )
     page = context.new_page()
     page.set_default_timeout(15_000)
+    refused = csp_violations(page)
     yield page
     context.close()
+    assert refused == [], "the page broke its Content-Security-Policy"

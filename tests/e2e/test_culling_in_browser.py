@@ -34,16 +34,11 @@ def test_rate_with_keys_group_two_and_find_it_all_after_reload(  # type: ignore[
 
     # The first image is current: P picks it, → moves on, X rejects, → and P again.
     page.keyboard.press("p")
-    page.wait_for_function(
-        "document.querySelector('#viewer-status').textContent.endsWith('saved.')"
-    )
+    expect(status).to_have_text(re.compile(r"saved\.$"))
     for key in ("x", "p"):
         page.keyboard.press("ArrowRight")
         page.keyboard.press(key)
-    page.wait_for_function(
-        "document.querySelector('#viewer-status').textContent"
-        f" === '{third.file_name}: Selected — saved.'"
-    )
+    expect(status).to_have_text(f"{third.file_name}: Selected — saved.")
     assert status.inner_text() == f"{third.file_name}: Selected — saved."
     assert page.locator('[data-count-for="selected"]').inner_text() == "2"
 
@@ -64,9 +59,7 @@ def test_rate_with_keys_group_two_and_find_it_all_after_reload(  # type: ignore[
     page.keyboard.press("g")
     expect(page.locator(".group-menu-body")).to_be_visible()
     page.keyboard.press("1")
-    page.wait_for_function(
-        "document.querySelector('#viewer-status').textContent === '2 images added to “Album”.'"
-    )
+    expect(status).to_have_text("2 images added to “Album”.")
 
     page.reload()
     assert badge(page, first.file_name) == "Selected"
@@ -115,6 +108,4 @@ def test_viewer_fits_a_phone(live_server, phone, owner) -> None:  # type: ignore
     phone.get_by_role("button", name="Large view").tap()
     expect(phone.locator("#loupe img")).to_be_visible()
     phone.locator('#loupe [data-rate="selected"]').tap()
-    phone.wait_for_function(
-        "document.querySelector('#viewer-status').textContent.endsWith('saved.')"
-    )
+    expect(phone.locator("#viewer-status")).to_have_text(re.compile(r"saved\.$"))

@@ -36,10 +36,10 @@ def caption(page: Page) -> str:
 
 
 def preview_loaded(page: Page) -> None:
-    page.wait_for_function(
-        "() => { const i = document.querySelector('#lb-img');"
-        " return i.complete && i.naturalWidth > 0 && i.classList.contains('ready'); }"
-    )
+    # The page's script marks the image ready once it has loaded (complete, with pixels).
+    image = page.locator("#lb-img")
+    expect(image).to_have_class(re.compile(r"\bready\b"))
+    expect(image).to_have_js_property("complete", True)
 
 
 def test_first_login_sets_a_password_then_the_lightbox_browses_the_session(  # type: ignore[no-untyped-def]

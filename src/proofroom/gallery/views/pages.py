@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from proofroom.core.security import indexable
 from proofroom.gallery import access
 from proofroom.gallery.access import GalleryExpired, Visitor
 from proofroom.gallery.accounts import account_change_username, account_set_password
@@ -67,6 +68,7 @@ def _landing(request: HttpRequest, visitor: Visitor) -> HttpResponse:
     )
 
 
+@indexable
 @require_safe
 def root(request: HttpRequest) -> HttpResponseBase:
     """The only studio's landing page, or the list of studios this gallery serves."""
@@ -76,6 +78,7 @@ def root(request: HttpRequest) -> HttpResponseBase:
     return landing(request, studio.slug)
 
 
+@indexable
 @require_safe
 @gallery_page()
 def landing(request: HttpRequest, visitor: Visitor) -> HttpResponse:
@@ -97,6 +100,7 @@ def events(request: HttpRequest, visitor: Visitor) -> HttpResponse:
 # --------------------------------------------------------------------------- signing in
 
 
+@indexable
 @require_http_methods(["GET", "POST"])
 @gallery_page()
 def login(request: HttpRequest, visitor: Visitor) -> HttpResponse:
