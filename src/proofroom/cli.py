@@ -28,11 +28,32 @@ def _setup_django() -> None:
         _fail(f"configuration error: {exc}")
 
 
+def refuse_damaged_databases() -> None:
+    """Stop, with a clear message, before opening a SQLite database that is damaged."""
+    from proofroom.core.backup import BackupError, databases_quick_check
+
+    try:
+        databases_quick_check()
+    except BackupError as exc:
+        _fail(str(exc), code=1)
+
+
+def hold_data_folder() -> None:
+    """Keep a restore from replacing the data under this process while it runs."""
+    from proofroom.core.backup import BackupError, hold_running_lock
+
+    try:
+        hold_running_lock()
+    except BackupError as exc:
+        _fail(str(exc), code=1)
+
+
 def migrate_all(verbosity: int = 0) -> None:
     """Migrate every database this process uses (each side has its own)."""
     from django.conf import settings
     from django.core.management import call_command
 
+    refuse_damaged_databases()
     for alias in settings.DATABASES:
         call_command("migrate", database=alias, interactive=False, verbosity=verbosity)
 
@@ -53,6 +74,8 @@ def serve(
     from proofroom.core.worker import spawn_worker_process, stop_worker_process
     from proofroom.wsgi import application
 
+    hold_data_folder()
+    refuse_damaged_databases()
     try:
         server = create_server(
             application, host=host, port=port, threads=threads, ident="Proofroom"
@@ -165,6 +188,7 @@ def cmd_worker(args: argparse.Namespace) -> None:
 
     from proofroom.core.worker import run_workers
 
+    hold_data_folder()
     run_workers(
         processes=args.processes or settings.WORKER_PROCESSES,
         interval=args.interval,
@@ -189,7 +213,39 @@ def cmd_sync(args: argparse.Namespace) -> None:
         _fail("sync runs on the studio side")
     from proofroom.studio.sync_cli import run_sync
 
+    hold_data_folder()
+    refuse_damaged_databases()
     sys.exit(run_sync(args))
+
+
+def cmd_backup(args: argparse.Namespace) -> None:
+    from pathlib import Path
+
+    from proofroom.core.backup import BackupError, backup_take
+
+    destination = Path(args.destination).expanduser().resolve()
+    try:
+        parts = backup_take(destination=destination)
+    except BackupError as exc:
+        _fail(str(exc), code=1)
+    for part in parts:
+        print(f"  {part.file:<16} {part.size:>14,} bytes  sha256 {part.sha256[:16]}…")
+    print(f"Backup written to {destination}")
+
+
+def cmd_restore(args: argparse.Namespace) -> None:
+    from pathlib import Path
+
+    from proofroom.core.backup import BackupError, backup_restore
+
+    source = Path(args.source).expanduser().resolve()
+    try:
+        parts = backup_restore(source=source)
+    except BackupError as exc:
+        _fail(str(exc), code=1)
+    print(f"Restored from {source}: {', '.join(part.file for part in parts)}")
+    migrate_all()  # a backup from an older version of Proofroom is brought up to date
+    print("Done: the databases are checked and migrated; start the server again.")
 
 
 def cmd_gallery_create_studio(args: argparse.Namespace) -> None:
@@ -377,6 +433,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--downloads", action="store_true", help="every download: orders, favourites, guests, ..."
     )
     sync.set_defaults(func=cmd_sync)
+
+    backup = sub.add_parser(
+        "backup", help="copy this side's databases and media to a new folder, while running"
+    )
+    backup.add_argument("destination", help="a new (or empty) folder for the backup")
+    backup.set_defaults(func=cmd_backup)
+    restore = sub.add_parser(
+        "restore", help="put back a backup of this side (stop the server and workers first)"
+    )
+    restore.add_argument("source", help="a folder written by `proofroom backup`")
+    restore.set_defaults(func=cmd_restore)
 
     gallery = sub.add_parser("gallery", help="the gallery's own commands")
     gsub = gallery.add_subparsers(dest="gallery_command", required=True, metavar="COMMAND")
