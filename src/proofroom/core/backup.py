@@ -193,21 +193,27 @@ def _sqlite_copy(source: Path, target: Path) -> None:
         src.close()
 
 
+def _engine(db: dict[str, Any]) -> str:
+    engine = str(db["ENGINE"])
+    if engine.endswith("sqlite3"):
+        return "sqlite"
+    if engine.endswith("postgresql"):
+        return "postgresql"
+    raise BackupError(f"cannot back up or restore a {engine} database")
+
+
 def _db_backup(side: str, alias: str, folder: Path) -> Part:
     db = connections[alias].settings_dict
-    if str(db["ENGINE"]).endswith("sqlite3"):
+    kind = _engine(db)
+    if kind == "sqlite":
         target = folder / f"{side}.sqlite3"
         _sqlite_copy(Path(str(db["NAME"])), target)
         found = _sqlite_check(target, "integrity_check")
         if found != "ok":
             raise BackupError(f"the {side} database is damaged; the copy says: {found}")
-        kind = "sqlite"
-    elif str(db["ENGINE"]).endswith("postgresql"):
+    else:
         target = folder / f"{side}.dump"
         _run(["pg_dump", "-Fc", "--no-owner", "-f", str(target), str(db["NAME"])], _pg_env(db))
-        kind = "postgresql"
-    else:
-        raise BackupError(f"cannot back up a {db['ENGINE']} database")
     return Part(side, kind, target.name, _sha256(target), target.stat().st_size)
 
 
@@ -291,6 +297,12 @@ def _parts_to_restore(source: Path, manifest: dict[str, Any]) -> dict[str, Part]
             f"this backup has no {' or '.join(missing)} (it was taken with "
             f"PROOFROOM_SIDE={manifest.get('side')}; this process runs {settings.SIDE})"
         )
+    for side, alias in _sides():
+        engine = _engine(connections[alias].settings_dict)
+        if parts[side].kind != engine:
+            raise BackupError(
+                f"the backup's {side} database is {parts[side].kind}; this one is {engine}"
+            )
     for name in wanted:
         part = parts[name]
         path = source / Path(part.file).name
@@ -335,13 +347,25 @@ def _postgresql_restore(dump: Path, db: dict[str, Any]) -> None:
     )
 
 
+def _extract(tar: tarfile.TarFile, folder: Path) -> None:
+    """Unpack only plain files and folders under ``folder`` (never ``..``, links or devices)."""
+    if hasattr(tarfile, "data_filter"):  # Python 3.11.4+, and Debian's patched 3.11.2
+        tar.extractall(folder, filter="data")
+        return
+    for member in tar.getmembers():
+        inside = (folder / member.name).resolve()
+        if not (member.isfile() or member.isdir()) or not inside.is_relative_to(folder.resolve()):
+            raise BackupError(f"the media archive holds an unsafe entry: {member.name!r}")
+    tar.extractall(folder)  # noqa: S202 - every member was checked above
+
+
 def _media_restore(archive: Path) -> None:
     media = Path(settings.MEDIA_ROOT)
     media.parent.mkdir(parents=True, exist_ok=True)
     unpacked = Path(tempfile.mkdtemp(prefix=".media-restoring-", dir=media.parent))
     try:
         with tarfile.open(archive) as tar:
-            tar.extractall(unpacked, filter="data")
+            _extract(tar, unpacked)
         old = media.with_name(f".{media.name}-replaced")
         shutil.rmtree(old, ignore_errors=True)
         if media.exists():
@@ -361,13 +385,8 @@ def backup_restore(*, source: Path) -> list[Part]:
         connections.close_all()
         for side, alias in _sides():
             part, db = parts[side], connections[alias].settings_dict
-            engine = "sqlite" if str(db["ENGINE"]).endswith("sqlite3") else "postgresql"
-            if part.kind != engine:
-                raise BackupError(
-                    f"the backup's {side} database is {part.kind}; this one is {engine}"
-                )
             copy = source / Path(part.file).name
-            if engine == "sqlite":
+            if part.kind == "sqlite":
                 _sqlite_restore(copy, Path(str(db["NAME"])))
             else:
                 _postgresql_restore(copy, db)
