@@ -38,6 +38,12 @@ from tests.sync.test_scheduled_sync import run_worker_once
 
 pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
 
+needs_a_database_server = pytest.mark.skipif(
+    connections["default"].vendor != "postgresql",
+    reason="the `proofroom sync` process killed here must open the test database, "
+    "and SQLite test databases live in this process's memory; run with DATABASE_URL=postgres://…",
+)
+
 
 @pytest.fixture
 def desk(client: Browser, owner: object) -> Browser:
@@ -164,7 +170,7 @@ def test_start_sync_posted_at_the_same_moment_gives_one_run(
     ]
 
 
-@needs_postgresql
+@needs_a_database_server
 def test_a_sync_process_killed_mid_run_is_failed_when_its_lease_lapses_and_the_next_runs(
     desk: Browser, wedding, sync, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
