@@ -32,7 +32,13 @@ from proofroom.gallery.orders import cart_add, cart_for, order_place
 from proofroom.studio.downloads import DownloadCursor
 from proofroom.studio.invoices import Invoice
 from proofroom.studio.sync_cli import BUSY, run_sync
-from proofroom.studio.syncs import SyncRun, SyncStatus, auto_sync_configure, sync_claim
+from proofroom.studio.syncs import (
+    SyncRun,
+    SyncStatus,
+    auto_sync_configure,
+    sync_claim,
+    sync_runs_expire,
+)
 from tests.sync.conftest import mark, needs_postgresql
 from tests.sync.test_scheduled_sync import run_worker_once
 
@@ -87,6 +93,26 @@ def test_a_killed_sync_whose_lease_lapsed_is_shown_failed_and_start_sync_runs_ag
     run_worker_once()
     run.refresh_from_db()
     assert run.status == SyncStatus.SUCCEEDED, run.log
+
+
+def test_a_sync_given_up_while_it_stalled_stops_before_its_next_request(
+    wedding, sync, settings
+) -> None:  # type: ignore[no-untyped-def]
+    """Issue 13, defect 5: a sync that went silent past its lease was marked failed (so
+    another may run); when it wakes up it stops instead of running beside the next one."""
+    settings.SYNC_LEASE_SECONDS = 0  # any moment after a sign of life is past the lease
+    mark(wedding)
+
+    class DeskLooksMeanwhile(httpx.HTTPTransport):
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            if request.url.path.endswith("/ping"):
+                sync_runs_expire()
+            return super().handle_request(request)
+
+    run = sync(transport=DeskLooksMeanwhile())
+    assert run.status == SyncStatus.FAILED
+    assert "went silent past its lease and was given up" in run.log
+    assert not OnlineSession.objects.filter(uuid=wedding.uuid).exists()  # nothing more sent
 
 
 def test_the_automatic_sync_runs_again_after_a_killed_scheduled_sync(wedding) -> None:  # type: ignore[no-untyped-def]
