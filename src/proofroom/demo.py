@@ -150,12 +150,12 @@ def demo_connect_and_publish(*, base_url: str) -> None:
     )
     from django.db import transaction
 
-    from proofroom.studio.syncs import SyncRun
+    from proofroom.studio.syncs import sync_claim
 
     studio_update(
         studio=studio, tax_rate=688, tax_label="Sales tax", shipping_fee=800
     )  # Minnesota's 6.875 %, rounded to basis points; $8 shipping
-    run = SyncRun.objects.create(
+    run = sync_claim(
         kinds=[SyncKind.SESSIONS, SyncKind.CLIENTS, SyncKind.PRICE_LISTS], trigger="demo"
     )
     transaction.on_commit(lambda: demo_publish_and_order.enqueue(run.pk))

@@ -250,6 +250,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- Background tasks -------------------------------------------------------------
+# A running sync renews its lease as it goes; one silent this long is taken for dead.
+SYNC_LEASE_SECONDS = env_int("PROOFROOM_SYNC_LEASE_SECONDS", 300, minimum=1, maximum=86400)
+
 TASKS = {
     "default": {
         "BACKEND": {

@@ -78,7 +78,7 @@ def test_checkout_places_an_order_empties_the_cart_and_tells_the_studio_once(
     assert not CartLine.objects.exists()
 
     (change,) = order_changes()
-    assert order.change_id == change.pk
+    assert order.change_id == change.seq
     sent = protocol.OrderChange.model_validate(change.payload)
     assert sent.number == order.display_number and sent.uuid == order.uuid
     assert (sent.client, sent.account, sent.session) == (

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 from proofroom.gallery.tenants import Studio as GalleryStudio
 from proofroom.gallery.tenants import api_key_create
@@ -18,7 +19,7 @@ from proofroom.studio.online import OnlineSettings, session_mark_for_upload
 from proofroom.studio.pricelists import pricelist_load_sample
 from proofroom.studio.sessions import Session
 from proofroom.studio.studios import Studio, studio_update
-from proofroom.studio.syncs import SyncKind, SyncRun
+from proofroom.studio.syncs import SyncKind, SyncRun, sync_claim
 from proofroom.sync.client import sync_run_execute
 from tests.factories import ClientFactory, SessionTypeFactory, make_session
 
@@ -78,7 +79,7 @@ def mark(session: Session, **overrides: object) -> OnlineSettings:
 @pytest.fixture
 def sync() -> Callable[..., SyncRun]:
     def run(kinds: list[str] | None = None, **kwargs: object) -> SyncRun:
-        record = SyncRun.objects.create(kinds=[str(k) for k in (kinds or UPLOADS)], trigger="test")
+        record = sync_claim(kinds=[str(k) for k in (kinds or UPLOADS)], trigger="test")
         return sync_run_execute(run_id=record.pk, **kwargs)  # type: ignore[arg-type]
 
     return run
@@ -88,3 +89,10 @@ def days_from_today(days: int) -> dt.date:
     from proofroom.studio.online import studio_today
 
     return studio_today() + dt.timedelta(days=days)
+
+
+needs_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="a race between transactions: SQLite serialises writers and hides it; "
+    "run with DATABASE_URL=postgres://… to test it",
+)

@@ -152,12 +152,12 @@ def test_a_page_applied_twice_by_racing_syncs_counts_once(wedding, sync) -> None
 
     row = Change.objects.get(kind="favourites")
     page = protocol.ChangesPage(
-        changes=[protocol.Change(seq=row.id, kind=row.kind, at=row.created_at, data=row.payload)],
-        head=row.id,
+        changes=[protocol.Change(seq=row.seq, kind=row.kind, at=row.created_at, data=row.payload)],
+        head=row.seq,
     )
     with transaction.atomic():
-        assert changes_apply(kind="favourites", page=page) == (1, row.id)
-    assert changes_apply(kind="favourites", page=page) == (0, row.id)
+        assert changes_apply(kind="favourites", page=page) == (1, row.seq)
+    assert changes_apply(kind="favourites", page=page) == (0, row.seq)
     assert len(favourites_group(wedding)) == 1
 
 

@@ -244,14 +244,14 @@ def test_racing_syncs_and_a_repeated_change_make_one_invoice(selling, ana) -> No
     add(ana, selling, online_images(selling)[0], product(selling, "Print", "5×7 in"), 1)
     check_out(ana, selling)
     row = Change.objects.get(kind="order")
-    change = protocol.Change(seq=row.id, kind=row.kind, at=row.created_at, data=row.payload)
-    page = protocol.ChangesPage(changes=[change], head=row.id)
+    change = protocol.Change(seq=row.seq, kind=row.kind, at=row.created_at, data=row.payload)
+    page = protocol.ChangesPage(changes=[change], head=row.seq)
     with transaction.atomic():  # the first sync holds the cursor row
-        assert changes_apply(kind="order", page=page) == (1, row.id)
-    assert changes_apply(kind="order", page=page) == (0, row.id)  # the second one waited
+        assert changes_apply(kind="order", page=page) == (1, row.seq)
+    assert changes_apply(kind="order", page=page) == (0, row.seq)  # the second one waited
     # The same order again under a later sequence (a duplicate emission) is still one invoice.
-    repeated = change.model_copy(update={"seq": row.id + 1000})
-    changes_apply(kind="order", page=protocol.ChangesPage(changes=[repeated], head=row.id + 1000))
+    repeated = change.model_copy(update={"seq": row.seq + 1000})
+    changes_apply(kind="order", page=protocol.ChangesPage(changes=[repeated], head=row.seq + 1000))
     assert Invoice.objects.count() == 1
     assert InvoiceLine.objects.count() == 1
 

@@ -4,7 +4,7 @@ from proofroom.gallery.accounts import Account
 from proofroom.gallery.blobs import Blob
 from proofroom.gallery.catalog import PriceList, Product
 from proofroom.gallery.events import Invitation, OnlineGroup, OnlineImage, OnlineSession
-from proofroom.gallery.feed import Change, ChangeAck
+from proofroom.gallery.feed import Change, ChangeAck, FeedCounter
 from proofroom.gallery.mail import OutgoingMail
 from proofroom.gallery.orders import Cart, CartLine, Order, OrderLine, OrderPayment, WebhookEvent
 from proofroom.gallery.prepaid import PrepaidItem, PrepaidOrder
@@ -24,6 +24,7 @@ __all__ = [
     "ClientGroup",
     "FailedAttempt",
     "Favourite",
+    "FeedCounter",
     "GallerySession",
     "Invitation",
     "OnlineGroup",

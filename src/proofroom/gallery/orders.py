@@ -521,7 +521,9 @@ class Order(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     placed_at = models.DateTimeField(null=True, blank=True)
     change_id = models.BigIntegerField(
-        null=True, blank=True, help_text="The feed entry that told the studio."
+        null=True,
+        blank=True,
+        help_text="The sequence number of the feed entry that told the studio.",
     )
 
     class Meta:
@@ -717,7 +719,7 @@ def _tell_studio(order: Order) -> None:
         kind=protocol.ChangeKind.ORDER,
         payload=order_change(order).model_dump(mode="json"),
     )
-    order.change_id = change.pk
+    order.change_id = change.seq
     order.save(update_fields=["change_id"])
 
 

@@ -50,7 +50,7 @@ class PrepaidOrder(models.Model):
         default=dict, blank=True, help_text="{item uuid: image uuid} as last sent to the studio"
     )
     change_id = models.BigIntegerField(
-        null=True, blank=True, help_text="The feed entry of the last submit."
+        null=True, blank=True, help_text="The sequence number of the feed entry of the last submit."
     )
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -285,7 +285,7 @@ def prepaid_submit(
     change = change_emit(
         studio_id=order.studio_id, kind=protocol.ChangeKind.PREPAID, payload=payload
     )
-    order.submitted_at, order.change_id = now, change.pk
+    order.submitted_at, order.change_id = now, change.seq
     order.submitted_picks = {
         str(item.uuid): str(item.image.uuid) for item in items if item.image is not None
     }

@@ -7,7 +7,17 @@ import argparse
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from proofroom.studio.syncs import DOWNLOAD_KINDS, SyncKind, SyncRun, SyncStatus
+from proofroom.studio.syncs import (
+    DOWNLOAD_KINDS,
+    SyncBusy,
+    SyncKind,
+    SyncRun,
+    SyncStatus,
+    sync_claim,
+)
+
+# The exit status when another sync is live: "try again later" (sysexits' EX_TEMPFAIL).
+BUSY = 75
 
 
 def run_sync(args: argparse.Namespace) -> int:
@@ -36,7 +46,11 @@ def run_sync(args: argparse.Namespace) -> int:
             *DOWNLOAD_KINDS,
         ]
     console = Console(highlight=False)
-    run = SyncRun.objects.create(kinds=[str(k) for k in kinds], trigger="cli")
+    try:
+        run = sync_claim(kinds=[str(k) for k in kinds], trigger="cli")
+    except SyncBusy as busy:
+        Console(stderr=True, highlight=False).print(f"Not started: {busy}")
+        return BUSY
     console.print("Synchronizing: " + ", ".join(run.kind_labels))
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console

@@ -1,11 +1,22 @@
-"""The studio's record of its syncs with the gallery: options, live progress and a log."""
+"""The studio's record of its syncs with the gallery: options, live progress and a log.
+
+One sync runs at a time. The live run (queued or running) holds a lease: the running
+sync renews it as it makes progress, and a run whose lease lapsed (its process was
+killed, or no worker ever took it) is marked failed, so the next sync can start. A
+database constraint keeps two starts at the same moment from both becoming live.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+
 from django.conf import settings
-from django.db import models
-from django.db.models import F
+from django.db import IntegrityError, models, transaction
+from django.db.models import F, Q
 from django.utils import timezone
+
+logger = logging.getLogger(__name__)
 
 
 class SyncKind(models.TextChoices):
@@ -54,6 +65,21 @@ class SyncStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+LIVE = [SyncStatus.QUEUED, SyncStatus.RUNNING]
+
+# How long a queued sync may wait for a background worker before it is given up.
+QUEUE_WAIT = dt.timedelta(minutes=15)
+
+
+def sync_lease() -> dt.timedelta:
+    """How long a running sync may go without a sign of life (PROOFROOM_SYNC_LEASE_SECONDS)."""
+    return dt.timedelta(seconds=settings.SYNC_LEASE_SECONDS)
+
+
+def queued_lease_until() -> dt.datetime:
+    return timezone.now() + QUEUE_WAIT
+
+
 class SyncRun(models.Model):
     """One run of the synchronizer, started from the desk, the command line or a schedule."""
 
@@ -77,9 +103,31 @@ class SyncRun(models.Model):
     bytes_sent = models.PositiveBigIntegerField(default=0)
     requests = models.PositiveIntegerField(default=0)
     log = models.TextField(blank=True)
+    lease_until = models.DateTimeField(
+        null=True,
+        blank=True,
+        default=queued_lease_until,
+        help_text="A live run not renewed by then is taken for dead and marked failed.",
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            # At most one live run: a partial unique index on a constant.
+            models.UniqueConstraint(
+                models.Value(1),
+                condition=Q(status__in=LIVE),
+                name="one_live_sync",
+                violation_error_message="Another sync is running.",
+            )
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                models.Value(1),
+                condition=models.Q(status__in=["queued", "running"]),
+                name="one_live_sync",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"sync {self.pk} ({self.get_status_display()})"
@@ -88,6 +136,10 @@ class SyncRun(models.Model):
     def kind_labels(self) -> list[str]:
         labels = dict(SyncKind.choices)
         return [labels.get(k, k) for k in self.kinds]
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in LIVE
 
     def note(self, line: str) -> None:
         """Append a line to the log at once, so the desk shows it live."""
@@ -109,6 +161,94 @@ class SyncRun(models.Model):
         SyncRun.objects.filter(pk=self.pk).update(**fields)
 
 
+class SyncBusy(Exception):
+    """Another sync is live; the message, for the desk, the terminal or the log, says which."""
+
+    def __init__(self, live: SyncRun | None) -> None:
+        self.live = live
+        super().__init__(_busy_message(live))
+
+
+def _clock(moment: dt.datetime) -> str:
+    return timezone.localtime(moment).strftime("%H:%M")
+
+
+def _busy_message(live: SyncRun | None) -> str:
+    if live is None:
+        return "Another sync started at the same moment. Try again when it has finished."
+    if live.started_by is not None:
+        who = f" by {live.started_by.get_full_name() or live.started_by.get_username()}"
+    else:
+        who = {"schedule": " by the automatic sync", "cli": " from the command line"}.get(
+            live.trigger, ""
+        )
+    if live.status == SyncStatus.QUEUED:
+        since = f"queued at {_clock(live.created_at)}{who}"
+        doing = f"Another sync is waiting for the background worker ({since})"
+    else:
+        since = f"started at {_clock(live.started_at or live.created_at)}{who}"
+        doing = f"Another sync is running ({since})"
+    lapse = (
+        f" If its process has died, it is marked failed at {_clock(live.lease_until)}."
+        if live.lease_until
+        else ""
+    )
+    return f"{doing}. Only one sync runs at a time: start this one when it has finished.{lapse}"
+
+
+def sync_runs_expire() -> int:
+    """Mark failed each live run whose lease lapsed: its process died or stalled, or no
+    worker took it. Returns how many."""
+    now = timezone.now()
+    lapsed = Q(lease_until__lt=now) | Q(lease_until__isnull=True)
+    count = 0
+    for run in SyncRun.objects.filter(lapsed, status__in=LIVE):
+        if run.status == SyncStatus.QUEUED:
+            why = (
+                "Not started: no background worker took it in time. "
+                "Is `proofroom worker` (or `proofroom serve`) running?"
+            )
+        else:
+            why = (
+                "Stopped: its process ended without finishing. "
+                "The next sync goes on from where it stopped."
+            )
+        if SyncRun.objects.filter(lapsed, pk=run.pk, status=run.status).update(
+            status=SyncStatus.FAILED, finished_at=now, step=why[:200]
+        ):
+            run.note(why)
+            logger.warning("sync %s: lease lapsed while %s; marked failed", run.pk, run.status)
+            count += 1
+    return count
+
+
+def sync_live() -> SyncRun | None:
+    return SyncRun.objects.filter(status__in=LIVE).select_related("started_by").first()
+
+
+def sync_claim(
+    *,
+    kinds: list[str],
+    user: object | None = None,
+    session_ids: list[int] | None = None,
+    trigger: str = "desk",
+) -> SyncRun:
+    """Record a new run as the one live sync (queued), or raise SyncBusy."""
+    from django.contrib.auth.models import User
+
+    sync_runs_expire()
+    try:
+        with transaction.atomic():
+            return SyncRun.objects.create(
+                kinds=[k for k in kinds if k in SyncKind.values],
+                session_ids=session_ids or [],
+                started_by=user if isinstance(user, User) else None,
+                trigger=trigger,
+            )
+    except IntegrityError:
+        raise SyncBusy(sync_live()) from None
+
+
 def sync_start(
     *,
     kinds: list[str],
@@ -116,25 +256,39 @@ def sync_start(
     session_ids: list[int] | None = None,
     trigger: str = "desk",
 ) -> SyncRun:
-    """Queue a sync; the background worker runs it (never inside a web request)."""
-    from django.contrib.auth.models import User
-    from django.db import transaction
-
+    """Queue a sync; the background worker runs it (never inside a web request). Raises
+    SyncBusy while another sync is live."""
     from proofroom.studio.tasks import sync_run
 
-    valid = [k for k in kinds if k in SyncKind.values]
-    run = SyncRun.objects.create(
-        kinds=valid,
-        session_ids=session_ids or [],
-        started_by=user if isinstance(user, User) else None,
-        trigger=trigger,
-    )
+    run = sync_claim(kinds=kinds, user=user, session_ids=session_ids, trigger=trigger)
     transaction.on_commit(lambda: sync_run.enqueue(run.pk))
     return run
 
 
+def sync_begin(run: SyncRun) -> bool:
+    """The worker (or the command) takes a queued run: running, under a fresh lease.
+    False when it is no longer queued (given up, or taken by another worker)."""
+    now = timezone.now()
+    return bool(
+        SyncRun.objects.filter(pk=run.pk, status=SyncStatus.QUEUED).update(
+            status=SyncStatus.RUNNING, started_at=now, lease_until=now + sync_lease()
+        )
+    )
+
+
+def sync_lease_renew(run: SyncRun) -> bool:
+    """A sign of life of the running sync. False when its lease was given up meanwhile."""
+    return bool(
+        SyncRun.objects.filter(pk=run.pk, status=SyncStatus.RUNNING).update(
+            lease_until=timezone.now() + sync_lease()
+        )
+    )
+
+
 def sync_in_progress() -> SyncRun | None:
-    return SyncRun.objects.filter(status__in=[SyncStatus.QUEUED, SyncStatus.RUNNING]).first()
+    """The live sync, if any, after marking failed the ones whose lease lapsed."""
+    sync_runs_expire()
+    return sync_live()
 
 
 AUTO_SYNC_MIN_MINUTES = 5
@@ -164,9 +318,9 @@ def auto_sync_configure(*, minutes: int, kinds: list[str]) -> None:
 
 
 def auto_sync_tick(*, generation: int) -> SyncRun | None:
-    """One beat of the schedule: sync now (unless one is running), then book the next beat."""
-    import datetime as dt
-
+    """One beat of the schedule: book the next beat, then sync now unless another sync is
+    live. The next beat is booked first, so a worker killed mid-sync does not end the
+    schedule."""
     from proofroom.studio.studios import studio_get
     from proofroom.studio.tasks import sync_tick
     from proofroom.sync.client import sync_run_execute
@@ -174,14 +328,18 @@ def auto_sync_tick(*, generation: int) -> SyncRun | None:
     studio = studio_get()
     if studio is None or studio.auto_sync_generation != generation or not studio.auto_sync_minutes:
         return None
-    run = None
-    if sync_in_progress() is None and studio.auto_sync_kinds:
-        run = SyncRun.objects.create(kinds=studio.auto_sync_kinds, trigger="schedule")
-        run = sync_run_execute(run_id=run.pk)
     later = timezone.now() + dt.timedelta(minutes=studio.auto_sync_minutes)
     sync_tick.using(run_after=later).enqueue(generation)
-    return run
+    if not studio.auto_sync_kinds:
+        return None
+    try:
+        run = sync_claim(kinds=studio.auto_sync_kinds, trigger="schedule")
+    except SyncBusy as busy:
+        logger.info("scheduled sync skipped: %s", busy)
+        return None
+    return sync_run_execute(run_id=run.pk)
 
 
 def last_scheduled_sync() -> SyncRun | None:
+    sync_runs_expire()
     return SyncRun.objects.filter(trigger="schedule").order_by("-created_at").first()

@@ -222,7 +222,7 @@ def get_changes(
     )
     return protocol.ChangesPage(
         changes=[
-            protocol.Change(seq=row.id, kind=row.kind, at=row.created_at, data=row.payload)
+            protocol.Change(seq=row.seq, kind=row.kind, at=row.created_at, data=row.payload)
             for row in rows
         ],
         head=feed_head(studio_id=studio.pk),

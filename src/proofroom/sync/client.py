@@ -36,7 +36,15 @@ from proofroom.studio.online import OnlineSettings, OnlineState, studio_today
 from proofroom.studio.pricelists import PriceList
 from proofroom.studio.sessions import Session, session_status_change
 from proofroom.studio.studios import Studio, studio_get
-from proofroom.studio.syncs import DOWNLOAD_KINDS, SyncKind, SyncRun, SyncStatus
+from proofroom.studio.syncs import (
+    DOWNLOAD_KINDS,
+    SyncKind,
+    SyncRun,
+    SyncStatus,
+    sync_begin,
+    sync_lease,
+    sync_lease_renew,
+)
 from proofroom.studio.workflow import StageRole, stage_for_role
 from proofroom.sync import protocol
 
@@ -63,6 +71,7 @@ class Gallery:
         self.base_url = base_url.rstrip("/")
         self.counters = Counters()
         self.batches = True
+        self.before_request: Callable[[], None] | None = None
         self.http = httpx.Client(
             base_url=self.base_url + protocol.PREFIX,
             headers={"Authorization": f"Bearer {api_key}", "User-Agent": "proofroom-sync/1"},
@@ -74,6 +83,8 @@ class Gallery:
         self.http.close()
 
     def request(self, method: str, path: str, **kwargs: object) -> httpx.Response:
+        if self.before_request is not None:
+            self.before_request()
         self.counters.requests += 1
         try:
             response = self.http.request(method, path, **kwargs)  # type: ignore[arg-type]
@@ -181,12 +192,25 @@ class Synchronizer:
         self.run, self.gallery, self.studio = run, gallery, studio
         self.on_progress = on_progress
         self.last_step = 0.0
+        self.renewed = time.monotonic()
+        gallery.before_request = self.heartbeat
+
+    def heartbeat(self) -> None:
+        """Renew the run's lease now and then; stop if it was given up meanwhile (this
+        process stalled past it, and another sync may have started)."""
+        now = time.monotonic()
+        if now - self.renewed < sync_lease().total_seconds() / 10:
+            return
+        self.renewed = now
+        if not sync_lease_renew(self.run):
+            raise SyncFailed("This sync went silent past its lease and was given up.")
 
     def tell(self, line: str) -> None:
         self.run.note(line)
         logger.info("sync %s: %s", self.run.pk, line)
 
     def step(self, text: str, *, done: int | None = None, total: int | None = None) -> None:
+        self.heartbeat()
         now = time.monotonic()
         if done is not None and total is None and now - self.last_step < 0.5:
             return  # a write per image would cost more than the upload itself
@@ -529,9 +553,12 @@ def sync_run_execute(
     transport: httpx.BaseTransport | None = None,
     on_progress: Progress | None = None,
 ) -> SyncRun:
-    """Run a queued sync to its end; the run records success or the reason it failed."""
+    """Run a queued sync to its end; the run records success or the reason it failed.
+    A run no longer queued (given up, or taken by another worker) is left as it is."""
     run = SyncRun.objects.get(pk=run_id)
-    SyncRun.objects.filter(pk=run.pk).update(status=SyncStatus.RUNNING, started_at=timezone.now())
+    if not sync_begin(run):
+        run.refresh_from_db()
+        return run
     studio = studio_get()
     gallery = None
     try:
@@ -558,7 +585,8 @@ def sync_run_execute(
 
 def _finish(run: SyncRun, gallery: Gallery | None, status: str, step: str) -> None:
     counters = gallery.counters if gallery else Counters()
-    SyncRun.objects.filter(pk=run.pk).update(
+    # Only while it holds its lease: a run given up meanwhile stays failed.
+    SyncRun.objects.filter(pk=run.pk, status=SyncStatus.RUNNING).update(
         status=status,
         finished_at=timezone.now(),
         step=step[:200],

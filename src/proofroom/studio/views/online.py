@@ -25,7 +25,7 @@ from proofroom.studio.online import (
     studio_today,
 )
 from proofroom.studio.pricelists import PriceList
-from proofroom.studio.syncs import SyncKind, sync_start
+from proofroom.studio.syncs import SyncBusy, SyncKind, sync_start
 from proofroom.studio.views.sessions_common import session_context, session_or_404
 
 
@@ -85,7 +85,15 @@ def uploader(request: HttpRequest, number: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            run = sync_start(kinds=[SyncKind.SESSIONS], user=request.user, session_ids=[session.pk])
+            try:
+                run = sync_start(
+                    kinds=[SyncKind.SESSIONS], user=request.user, session_ids=[session.pk]
+                )
+            except SyncBusy as busy:
+                messages.warning(
+                    request, f"#{session.number} is marked for upload with the next sync. {busy}"
+                )
+                return redirect("studio:synchronizer")
             messages.success(request, f"Uploading {len(chosen)} images of #{session.number}.")
             return redirect("studio:sync_run", pk=run.pk)
     images = list(Image.objects.filter(session=session).prefetch_related("groups"))

@@ -12,9 +12,11 @@ from proofroom.studio.studios import studio_get
 from proofroom.studio.syncs import (
     DOWNLOAD_KINDS,
     LATER_KINDS,
+    SyncBusy,
     SyncKind,
     SyncRun,
     sync_in_progress,
+    sync_runs_expire,
     sync_start,
 )
 
@@ -33,8 +35,12 @@ def synchronizer(request: HttpRequest) -> HttpResponse:
         if not kinds:
             messages.error(request, "Check at least one thing to synchronize.")
         else:
-            run = sync_start(kinds=kinds, user=request.user)
-            return redirect("studio:sync_run", pk=run.pk)
+            try:
+                run = sync_start(kinds=kinds, user=request.user)
+            except SyncBusy as busy:
+                messages.error(request, str(busy))
+            else:
+                return redirect("studio:sync_run", pk=run.pk)
     studio = studio_get()
     _soon, expired = sessions_expiring(within_days=studio.expire_warning_days if studio else 7)
     checked = set(UPLOAD_KINDS)
@@ -59,6 +65,7 @@ def synchronizer(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def sync_run(request: HttpRequest, pk: int) -> HttpResponse:
+    sync_runs_expire()
     run = get_object_or_404(SyncRun.objects.select_related("started_by"), pk=pk)
     if request.headers.get("Accept") == "application/json":
         return JsonResponse(
