@@ -9,6 +9,7 @@ gallery and on the desk, must print it escaped.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import uuid
 from pathlib import Path
@@ -26,7 +27,7 @@ from proofroom.gallery.publishing import studio_profile_put
 from proofroom.gallery.selections import client_group_create
 from proofroom.imaging.samples import make_sample_photo
 from proofroom.studio.clients import Client as DeskClient
-from proofroom.studio.downloads import apply_guest
+from proofroom.studio.downloads import apply_guest, apply_yearbook, yearbook_configure
 from proofroom.studio.imports import session_import_files
 from proofroom.studio.invoices import invoice_from_web_order
 from proofroom.studio.pricelists import Product
@@ -189,6 +190,12 @@ def test_what_the_gallery_sends_home_is_escaped_on_the_desk(
         )
     )
     guest = DeskClient.objects.get(email="mallory@lund.example")
+    yearbook_configure(session=session, deadline=dt.date(2027, 1, 1), eligible_group=None)
+    apply_yearbook(
+        protocol.YearbookChange(
+            session=session.uuid, image=images[0].uuid, picked_at=dt.datetime.now(dt.UTC)
+        )
+    )
     card = tmp_path / "card"
     card.mkdir()
     make_sample_photo(card / "a.jpg", width=64, height=48, seed=1)
@@ -208,6 +215,8 @@ def test_what_the_gallery_sends_home_is_escaped_on_the_desk(
         "the guest's client record": f"/desk/clients/{guest.pk}/",
         "the client list": "/desk/clients/",
         "the session": f"/desk/sessions/{session.number}/",
+        "the online tab, with the yearbook pose": f"/desk/sessions/{session.number}/online/",
+        "the session's client": f"/desk/clients/{session.client.pk}/",
         "the session's images": f"/desk/sessions/{session.number}/images/",
         "the import page": f"/desk/sessions/{session.number}/import/",
         "the session list": "/desk/sessions/",
@@ -219,7 +228,8 @@ def test_what_the_gallery_sends_home_is_escaped_on_the_desk(
         page = response.content.decode()
         for raw in RAW:
             assert raw not in page, f"{where} prints {raw!r} unescaped"
-    assert_escaped(desk.get(pages["the invoice"]).content.decode(), "the invoice")
+    for shown in ("the invoice", "the online tab, with the yearbook pose", "the import page"):
+        assert_escaped(desk.get(pages[shown]).content.decode(), shown)
 
 
 UNESCAPED = re.compile(r"\|\s*safe\b|autoescape\s+off|mark_safe\(|SafeString\(|\|\s*safeseq\b")
