@@ -73,7 +73,7 @@ def test_what_visitors_type_and_the_sync_brings_is_escaped_on_the_gallery() -> N
     session.save(update_fields=["title", "event_description"])
     OnlineImage.objects.filter(session=session).update(file_name=f"{PAYLOAD}.jpg")
     OnlineGroup.objects.filter(session=session).update(name=PAYLOAD)
-    GalleryProduct.objects.filter(price_list__studio=studio).update(name=PAYLOAD, size=PAYLOAD)
+    GalleryProduct.objects.filter(price_list__studio=studio).update(name=PAYLOAD, size=SCRIPT)
     ada = cast.ada
     ada.first_name, ada.last_name = PAYLOAD, PAYLOAD
     ada.save(update_fields=["first_name", "last_name"])
