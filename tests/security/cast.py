@@ -19,7 +19,7 @@ from proofroom.gallery.accounts import Account
 from proofroom.gallery.events import Invitation, OnlineSession
 from proofroom.gallery.orders import CartLine, Order, cart_add, cart_for, order_place
 from proofroom.gallery.prepaid import PrepaidOrder, prepaid_put
-from proofroom.gallery.selections import ClientGroup, client_group_create
+from proofroom.gallery.selections import ClientGroup, client_group_add, client_group_create
 from proofroom.gallery.tenants import Studio, api_key_create, studio_create
 from proofroom.sync import protocol
 from tests.gallery.conftest import (
@@ -52,6 +52,12 @@ class Cast:
     order: Order
     prepaid: PrepaidOrder
     invitation: Invitation
+    public: Published  # Ada's public event, selling: the guest's own things are on it
+    guest_group: ClientGroup
+    guest_doomed_group: ClientGroup
+    guest_line: CartLine
+    guest_package_line: CartLine
+    guest_order: Order
     key: str  # our studio's sync key
     rival_key: str
 
@@ -115,6 +121,31 @@ def build_cast() -> Cast:
     invitation = Invitation.objects.create(
         session=shop.session, email="aunt@souza.example", invited_by=ada
     )
+    public = selling(
+        publish(
+            studio,
+            ada,
+            images=3,
+            event_type=protocol.EventType.PUBLIC,
+            title="Harbour 10K",
+            first_seed=30,
+        ),
+        prices,
+    )
+    public.session.studio = studio
+    seen = public.session.images.get(uuid=public.images[0].uuid)
+    cart_add(account=guest, session=public.session, product_uuid=PRINT_8X10, image=seen, quantity=1)
+    guest_order = order_place(
+        cart=cart_for(account=guest, session=public.session), delivery="pickup"
+    )
+    guest_line = cart_add(
+        account=guest, session=public.session, product_uuid=PRINT_5X7, image=seen, quantity=1
+    )
+    guest_package_line = cart_add(
+        account=guest, session=public.session, product_uuid=PACKAGE, image=seen, quantity=1
+    )
+    guest_group = client_group_create(account=guest, session=public.session, name="Mia's")
+    client_group_add(group=guest_group, image_ids=[seen.pk])
     return Cast(
         studio=studio,
         rival=rival,
@@ -131,6 +162,14 @@ def build_cast() -> Cast:
         order=order,
         prepaid=prepaid,
         invitation=invitation,
+        public=public,
+        guest_group=guest_group,
+        guest_doomed_group=client_group_create(
+            account=guest, session=public.session, name="Mia's to delete"
+        ),
+        guest_line=guest_line,
+        guest_package_line=guest_package_line,
+        guest_order=guest_order,
         key=api_key_create(studio=studio),
         rival_key=api_key_create(studio=rival),
     )

@@ -55,14 +55,17 @@ def gallery_names() -> set[str]:
 
 @dataclass(frozen=True)
 class Probe:
-    """One request at one of client A's things: the path parameters (A's ids), what the
-    owner gets, and whether an anonymous visitor is sent to sign in first."""
+    """One request at one of the owner's things: the path parameters (her ids), the form
+    data and query (which may carry an id too: ``real`` False asks for one that names
+    nothing), what the owner gets, and whether anonymous is sent to sign in first."""
 
     method: str
     params: Params
     owner: int = 200
-    data: Callable[[Cast], dict[str, Any]] = field(default=lambda cast: {})
+    data: Callable[[Cast, bool], dict[str, Any]] = field(default=lambda cast, real: {})
     login: bool = False
+    query: Callable[[Cast, bool], str] = field(default=lambda cast, real: "")
+    url_name: str = ""
 
 
 def _event(cast: Cast) -> dict[str, Any]:
@@ -76,30 +79,40 @@ def _image(cast: Cast) -> dict[str, Any]:
 PROBES: dict[str, Probe] = {
     "event": Probe("get", _event),
     "image": Probe("get", _image),
-    "favourite": Probe("post", _image, data=lambda c: {"on": "1"}),
-    "group_create": Probe("post", _event, data=lambda c: {"name": "Mine"}),
+    "favourite": Probe("post", _image, data=lambda c, real: {"on": "1"}),
+    "group_create": Probe("post", _event, data=lambda c, real: {"name": "Mine"}),
     "group_add": Probe(
         "post",
         _event,
-        data=lambda c: {"group": c.group.pk, "images": str(c.shop.images[2].uuid)},
+        data=lambda c, real: {
+            "group": c.group.pk if real else 999_999,
+            "images": str(c.shop.images[2].uuid),
+        },
     ),
     "group_remove": Probe(
         "post",
         _event,
-        data=lambda c: {"group": c.group.pk, "images": str(c.shop.images[2].uuid)},
+        data=lambda c, real: {
+            "group": c.group.pk if real else 999_999,
+            "images": str(c.shop.images[2].uuid),
+        },
     ),
     "group_rename": Probe(
-        "post", lambda c: {**_event(c), "group_id": c.group.pk}, data=lambda c: {"name": "Best"}
+        "post",
+        lambda c: {**_event(c), "group_id": c.group.pk},
+        data=lambda c, real: {"name": "Best"},
     ),
     "group_delete": Probe("post", lambda c: {**_event(c), "group_id": c.doomed_group.pk}),
-    "yearbook": Probe("post", _event, data=lambda c: {"image": str(c.shop.images[0].uuid)}),
+    "yearbook": Probe("post", _event, data=lambda c, real: {"image": str(c.shop.images[0].uuid)}),
     # The owner is signed in already: the sign-up page sends her to her event.
     "guest_signup": Probe("get", lambda c: {"session_uuid": c.private.session.uuid}, owner=302),
-    "invite": Probe("post", _event, owner=302, data=lambda c: {"email": "uncle@souza.example"}),
+    "invite": Probe(
+        "post", _event, owner=302, data=lambda c, real: {"email": "uncle@souza.example"}
+    ),
     "cart_add": Probe(
         "post",
         _event,
-        data=lambda c: {
+        data=lambda c, real: {
             "product": "00000000-0000-4000-8000-000000000810",
             "image": str(c.shop.images[3].uuid),
             "quantity": "1",
@@ -107,7 +120,7 @@ PROBES: dict[str, Probe] = {
     ),
     "checkout": Probe("get", _event, login=True),
     "cart_line": Probe(
-        "post", lambda c: {"line_id": c.line.pk}, data=lambda c: {"quantity": "2"}, login=True
+        "post", lambda c: {"line_id": c.line.pk}, data=lambda c, real: {"quantity": "2"}, login=True
     ),
     "cart_package": Probe("get", lambda c: {"line_id": c.package_line.pk}, login=True),
     "order": Probe("get", lambda c: {"number": c.order.display_number}, login=True),
@@ -157,10 +170,12 @@ def test_every_gallery_pattern_is_in_the_matrix() -> None:
     assert not set(PROBES) & set(NOT_OWNED)
 
 
-def _ask(browser: Client, probe: Probe, url: str, cast: Cast) -> Any:
+def _ask(browser: Client, probe: Probe, url: str, cast: Cast, real: bool = True) -> Any:
+    query = probe.query(cast, real)
+    url = f"{url}?{query}" if query else url
     if probe.method == "get":
         return browser.get(url)
-    return browser.post(url, probe.data(cast), headers=JSON)
+    return browser.post(url, probe.data(cast, real), headers=JSON)
 
 
 def _seen(response: Any, real: dict[str, Any], fake_params: dict[str, Any]) -> tuple[int, str]:
@@ -171,43 +186,126 @@ def _seen(response: Any, real: dict[str, Any], fake_params: dict[str, Any]) -> t
     return response.status_code, text
 
 
-def test_only_the_owner_reaches_her_things_and_others_get_the_same_404() -> None:
-    """Issue 13 (attacker): client A's sessions, images, groups, cart lines, orders and
-    prepaid orders open for A alone; B, a guest, anonymous and a rival studio's client get
-    a 404 that is identical to the one for an id that does not exist."""
-    cast = build_cast()
+def run_matrix(
+    cast: Cast, probes: dict[str, Probe], owner: str, visitors: dict[str, tuple[str, Client]]
+) -> list[str]:
+    """Each probe by each visitor, at the owner's ids and at ids that name nothing; then
+    by the owner. What went wrong, one line each."""
     failures: list[str] = []
-    visitors = {
-        "anonymous": ("northlight", cast.client_for("anonymous")),
-        "guest": ("northlight", cast.client_for("guest")),
-        "client B": ("northlight", cast.client_for("bea")),
-        "rival's client": ("rival", cast.client_for("rex")),
-    }
-    for name, probe in PROBES.items():
+    for label, probe in probes.items():
+        name = probe.url_name or label
         real = probe.params(cast)
         fake_params = {k: fake(v) for k, v in real.items()}
         for who, (slug, browser) in visitors.items():
             url = reverse(f"gallery:{name}", kwargs={"studio_slug": slug, **real})
             other = reverse(f"gallery:{name}", kwargs={"studio_slug": slug, **fake_params})
             mine = _ask(browser, probe, url, cast)
-            nobody = _ask(browser, probe, other, cast)
+            nobody = _ask(browser, probe, other, cast, real=False)
             status = mine.status_code
             if who == "anonymous" and probe.login:
                 expected = 302
                 if not mine.headers.get("Location", "").startswith(f"/s/{slug}/login/"):
-                    failures.append(f"{name} × {who}: no sign-in redirect ({status})")
+                    failures.append(f"{label} × {who}: no sign-in redirect ({status})")
             else:
                 expected = 404
             if status != expected:
-                failures.append(f"{name} × {who}: {status}, not {expected}")
+                failures.append(f"{label} × {who}: {status}, not {expected}")
             elif _seen(mine, real, fake_params) != _seen(nobody, real, fake_params):
-                failures.append(f"{name} × {who}: the answer differs from a missing id's")
-    ada = cast.client_for("ada")
-    for name, probe in PROBES.items():
-        url = reverse(f"gallery:{name}", kwargs={"studio_slug": "northlight", **probe.params(cast)})
-        status = _ask(ada, probe, url, cast).status_code
+                failures.append(f"{label} × {who}: the answer differs from a missing id's")
+    browser = cast.client_for(owner)
+    for label, probe in probes.items():
+        kwargs = {"studio_slug": "northlight", **probe.params(cast)}
+        status = _ask(
+            browser, probe, reverse(f"gallery:{probe.url_name or label}", kwargs=kwargs), cast
+        ).status_code
         if status != probe.owner:
-            failures.append(f"{name} × owner: {status}, not {probe.owner}")
+            failures.append(f"{label} × owner: {status}, not {probe.owner}")
+    return failures
+
+
+def test_only_the_owner_reaches_her_things_and_others_get_the_same_404() -> None:
+    """Issue 13 (attacker): client A's sessions, images, groups, cart lines, orders and
+    prepaid orders open for A alone; B, a guest, anonymous and a rival studio's client get
+    a 404 that is identical to the one for an id that does not exist."""
+    cast = build_cast()
+    visitors = {
+        "anonymous": ("northlight", cast.client_for("anonymous")),
+        "guest": ("northlight", cast.client_for("guest")),
+        "client B": ("northlight", cast.client_for("bea")),
+        "rival's client": ("rival", cast.client_for("rex")),
+    }
+    failures = run_matrix(cast, PROBES, "ada", visitors)
+    assert not failures, "\n".join(failures)
+
+
+def _public(cast: Cast) -> dict[str, Any]:
+    return {"session_uuid": cast.public.session.uuid}
+
+
+def _guest_group(cast: Cast, real: bool) -> int:
+    return cast.guest_group.pk if real else 999_999
+
+
+# A guest's own things on a public event, which everyone may view: her groups (also as the
+# grid's ``?mine=`` filter), cart lines and orders.
+GUEST_PROBES: dict[str, Probe] = {
+    "event ?mine=": Probe(
+        "get", _public, url_name="event", query=lambda c, real: f"mine={_guest_group(c, real)}"
+    ),
+    "image ?mine=": Probe(
+        "get",
+        lambda c: {**_public(c), "image_uuid": c.public.images[0].uuid},
+        url_name="image",
+        query=lambda c, real: f"mine={_guest_group(c, real)}",
+    ),
+    "group_add": Probe(
+        "post",
+        _public,
+        data=lambda c, real: {
+            "group": _guest_group(c, real),
+            "images": str(c.public.images[1].uuid),
+        },
+    ),
+    "group_remove": Probe(
+        "post",
+        _public,
+        data=lambda c, real: {
+            "group": _guest_group(c, real),
+            "images": str(c.public.images[1].uuid),
+        },
+    ),
+    "group_rename": Probe(
+        "post",
+        lambda c: {**_public(c), "group_id": c.guest_group.pk},
+        data=lambda c, real: {"name": "Renamed"},
+    ),
+    "group_delete": Probe("post", lambda c: {**_public(c), "group_id": c.guest_doomed_group.pk}),
+    "cart_line": Probe(
+        "post",
+        lambda c: {"line_id": c.guest_line.pk},
+        data=lambda c, real: {"quantity": "2"},
+        login=True,
+    ),
+    "cart_package": Probe("get", lambda c: {"line_id": c.guest_package_line.pk}, login=True),
+    "order": Probe("get", lambda c: {"number": c.guest_order.display_number}, login=True),
+    "order_pay": Probe(
+        "post", lambda c: {"number": c.guest_order.display_number}, owner=302, login=True
+    ),
+}
+
+
+def test_a_guests_things_on_a_public_event_are_hers_alone() -> None:
+    """Issue 13 (attacker): on a public event everyone may view, a guest's own groups, cart
+    lines and orders stay hers: the event's client, another client, anonymous and a
+    rival's client get the same 404 as for ids that do not exist."""
+    cast = build_cast()
+    visitors = {
+        "anonymous": ("northlight", cast.client_for("anonymous")),
+        "client A (the event's client)": ("northlight", cast.client_for("ada")),
+        "client B": ("northlight", cast.client_for("bea")),
+        "rival's client": ("rival", cast.client_for("rex")),
+    }
+    failures = run_matrix(cast, GUEST_PROBES, "guest", visitors)
     assert not failures, "\n".join(failures)
 
 
