@@ -109,7 +109,7 @@ def build_cast() -> Cast:
         data=protocol.PrepaidOrder(
             uuid=uuid.uuid4(),
             number=1042,
-            client=ada.client_uuid,
+            client=ada.client_uuid or uuid.uuid4(),
             session=shop.session.uuid,
             currency="USD",
             total=5000,

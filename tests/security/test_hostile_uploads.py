@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 import pyvips
@@ -68,8 +69,8 @@ def upload(desk: Client, session: Session, files: dict[str, bytes]) -> dict[str,
 
 
 def test_hostile_browser_uploads_are_refused_or_kept_safely_and_good_ones_all_kept(
-    desk: Client, session: Session, tmp_path: Path, settings
-) -> None:  # type: ignore[no-untyped-def]
+    desk: Client, session: Session, tmp_path: Path, settings: Any
+) -> None:
     """Issue 13 (attacker): an upload batch mixing hostile files with good photographs."""
     good = [make_sample_photo(width=64, height=48, seed=n) for n in range(3)]
     bomb = make_bomb_png(tmp_path / "bomb.png").read_bytes()

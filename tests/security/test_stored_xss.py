@@ -83,7 +83,7 @@ def test_what_visitors_type_and_the_sync_brings_is_escaped_on_the_gallery() -> N
         data=protocol.PrepaidOrder(
             uuid=cast.prepaid.uuid,
             number=1042,
-            client=ada.client_uuid,
+            client=ada.client_uuid or uuid.uuid4(),
             session=session.uuid,
             currency="USD",
             total=5000,
