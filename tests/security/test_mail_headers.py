@@ -47,6 +47,26 @@ def test_a_guest_name_with_a_line_break_does_not_stop_the_studios_order_notice(
     assert report.failed == 0, list(OutgoingMail.objects.values_list("last_error", flat=True))
     notices = [m for m in mail.outbox if m.to == ["hello@northlight.example"]]
     assert len(notices) == 1
-    message = notices[0].message()
-    assert "\n" not in message["Subject"] and "\r" not in message["Subject"]
-    assert message["Bcc"] is None and notices[0].bcc == []
+    assert "\n" not in notices[0].subject and "\r" not in notices[0].subject
+    assert notices[0].message()["Bcc"] is None and notices[0].bcc == []
+
+
+def test_a_title_with_a_line_break_does_not_break_an_invitation(gallery_studio: Studio) -> None:
+    """Issue 13 (attacker): a session title or client name with a line break (over the
+    sync) made the invitation's subject two lines: Django refused it and the client who
+    pressed Invite got a server error. The invitation goes out, its subject on one line."""
+    from tests.gallery.conftest import publish, sign_in
+
+    ada = make_client(gallery_studio, first="Ada\r\nBcc: spy@evil.example")
+    event = publish(gallery_studio, ada, images=2, title="Lake\r\nwedding")
+    browser = Client()
+    sign_in(browser, ada)
+    mail.outbox.clear()
+    answer = browser.post(
+        f"/s/northlight/e/{event.session.uuid}/invite/", {"email": "aunt@souza.example"}
+    )
+    assert answer.status_code == 302
+    assert len(mail.outbox) == 1
+    sent = mail.outbox[0]
+    assert "\n" not in sent.subject and "Lake wedding" in sent.subject
+    assert sent.message()["Bcc"] is None and sent.bcc == []
