@@ -663,7 +663,8 @@ def invitation_send(
     )
     try:
         send_mail(
-            f"{invited_by.full_name} invited you to view “{session.title}”",
+            # One line, whatever the names in it: Django refuses a header with a line break.
+            " ".join(f"{invited_by.full_name} invited you to view “{session.title}”".split()),
             body,
             None,
             [email],

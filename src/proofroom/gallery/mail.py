@@ -85,14 +85,17 @@ def mail_queue(
     reference: str = "",
 ) -> OutgoingMail:
     """Keep a message (call it inside the transaction it tells of); ``mail_send_on_commit``
-    sends it once that transaction commits."""
+    sends it once that transaction commits.
+
+    The subject is made one line: it carries names visitors type, and a line break in
+    one would make every attempt to send fail (Django refuses a header with one)."""
     return OutgoingMail.objects.create(
         studio=studio,
         kind=kind,
         reference=reference,
         to=to,
         reply_to=reply_to or [],
-        subject=subject[:255],
+        subject=" ".join(subject.split())[:255],
         text=text,
         html=html,
     )

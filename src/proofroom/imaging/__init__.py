@@ -15,12 +15,13 @@ Typical use in a background task::
 
 from .derivatives import Derivatives, configure_worker, make_derivatives
 from .errors import ImageRejected
-from .formats import MAX_PIXELS
+from .formats import MAX_PIXELS, MEDIA_TYPES
 from .originals import OriginalInfo, inspect_original, sha256_file
 from .watermark import Watermark
 
 __all__ = [
     "MAX_PIXELS",
+    "MEDIA_TYPES",
     "Derivatives",
     "ImageRejected",
     "OriginalInfo",

@@ -29,6 +29,9 @@ _TIMES = "\N{MULTIPLICATION SIGN}"
 
 FORMAT_NAMES: dict[Format, str] = {"jpeg": "JPEG", "png": "PNG", "tiff": "TIFF"}
 
+#: What a file of each format is served as: from what it is, never from its name.
+MEDIA_TYPES: dict[str, str] = {"jpeg": "image/jpeg", "png": "image/png", "tiff": "image/tiff"}
+
 #: libvips fail_on per format.  For JPEG we start stricter ("warning": libjpeg reports
 #: corrupt entropy data only as a warning and then paints grey) and retry at "error"
 #: when the only complaint is one of the harmless warnings below.  PNG and TIFF

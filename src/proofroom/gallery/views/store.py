@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -163,6 +163,10 @@ def cart_package(request: HttpRequest, visitor: Visitor, line_id: int) -> HttpRe
     line = cart_line_of(account=visitor.account, line_id=line_id)
     session = line.cart.session
     session.studio = visitor.studio
+    # The photographs to choose from are the gallery's: only for who may view it now (an
+    # expired one is refused by the service, with the reason).
+    if not access.may_view(session, visitor):
+        raise Http404("No such gallery.")
     back = reverse("gallery:cart", args=[visitor.studio.slug])
     try:
         package, slots = cart_line_package(line)
