@@ -4,14 +4,22 @@ Every request carries a studio's API key (``Authorization: Bearer prk_…``) and
 is scoped to that studio: another studio's uuid is simply not found (404).
 Writes are idempotent PUTs keyed by the studio's uuids, so a repeated or
 resumed sync changes nothing twice.
+
+Bad input is the caller's error, never a 500: the schemas in ``protocol`` refuse what
+the gallery cannot store (422, with the field); what only a service or the database
+can tell (a model's validation, a uniqueness, a value that does not fit) is turned
+into a 422 or 409 naming the field here, once, for every endpoint.
 """
 
 from __future__ import annotations
 
+import re
 import uuid
 
-from django.http import HttpRequest
-from ninja import NinjaAPI, Status
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError, IntegrityError
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI, Query, Status
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
@@ -44,6 +52,63 @@ api = NinjaAPI(
     auth=StudioKey(),
     docs_url=None,
 )
+
+
+def _problems(errors: DjangoValidationError) -> list[dict[str, object]]:
+    """A model's validation errors in the shape of the API's own 422s."""
+    if not hasattr(errors, "error_dict"):
+        return [{"type": "invalid", "loc": ["body"], "msg": msg} for msg in errors.messages]
+    return [
+        {
+            "type": "invalid",
+            "loc": ["body"] if field == "__all__" else ["body", field],
+            "msg": msg,
+        }
+        for field, messages in errors.message_dict.items()
+        for msg in messages
+    ]
+
+
+@api.exception_handler(DjangoValidationError)
+def model_invalid(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    return api.create_response(request, {"detail": _problems(exc)}, status=422)
+
+
+# The columns a constraint names, as SQLite ("UNIQUE constraint failed: t.a, t.b") and
+# PostgreSQL ('Key (a, b)=(…) already exists', 'null value in column "a"') word it.
+_COLUMNS = (
+    re.compile(r"constraint failed: ([\w., ]+)"),
+    re.compile(r"Key \(([^)]+)\)="),
+    re.compile(r'column "(\w+)"'),
+)
+
+
+def _columns(exc: Exception) -> list[str]:
+    for pattern in _COLUMNS:
+        found = pattern.search(str(exc))
+        if found:
+            names = [name.strip().rsplit(".", 1)[-1] for name in found.group(1).split(",")]
+            return [name.removesuffix("_id") for name in names if name and name != "studio"]
+    return []
+
+
+@api.exception_handler(IntegrityError)
+def conflict(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
+    """A uniqueness or reference the upload breaks: the caller's data conflicts with ours."""
+    fields = _columns(exc)
+    detail = "This conflicts with what the gallery holds" + (
+        f" ({', '.join(fields)})." if fields else "."
+    )
+    return api.create_response(request, {"detail": detail, "fields": fields}, status=409)
+
+
+@api.exception_handler(DataError)
+def does_not_fit(request: HttpRequest, exc: DataError) -> HttpResponse:
+    """A value the schemas let through but a column cannot hold (too long, out of range)."""
+    fields = _columns(exc)
+    msg = "A value is too long or too large for the gallery to store."
+    problem = {"type": "does_not_fit", "loc": ["body", *fields[:1]], "msg": msg}
+    return api.create_response(request, {"detail": [problem]}, status=422)
 
 
 def _studio(request: HttpRequest) -> Studio:
@@ -209,7 +274,10 @@ CHANGES_PAGE_MAX = 500
 
 @api.get("/changes", response=protocol.ChangesPage)
 def get_changes(
-    request: HttpRequest, kinds: str, after: int = 0, limit: int = 200
+    request: HttpRequest,
+    kinds: str,
+    after: int = Query(0, ge=0, le=protocol.INT64_MAX),
+    limit: int = Query(200, ge=1, le=protocol.INT32_MAX),
 ) -> protocol.ChangesPage:
     """The next changes of these kinds (comma-separated) after a sequence number, oldest first."""
     studio = _studio(request)
@@ -217,8 +285,8 @@ def get_changes(
     rows = changes_after(
         studio_id=studio.pk,
         kinds=wanted,
-        after=max(after, 0),
-        limit=min(max(limit, 1), CHANGES_PAGE_MAX),
+        after=after,
+        limit=min(limit, CHANGES_PAGE_MAX),
     )
     return protocol.ChangesPage(
         changes=[
