@@ -157,7 +157,28 @@ def post_blobs_missing(request: HttpRequest, data: protocol.BlobQuery) -> protoc
 
 
 # Declared before /blobs/{sha256}, which would otherwise take "batch" for a hash.
-@api.post("/blobs/batch", response={200: protocol.BatchAnswer})
+@api.post(
+    "/blobs/batch",
+    response={200: protocol.BatchAnswer},
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "blob": {
+                                "type": "array",
+                                "items": {"type": "string", "format": "binary"},
+                                "description": "Derivatives, each named <sha256>.jpg.",
+                            }
+                        },
+                    }
+                }
+            }
+        }
+    },
+)
 def post_blob_batch(request: HttpRequest) -> protocol.BatchAnswer:
     """Several derivatives in one multipart request, each part named ``<sha256>.jpg``.
 
@@ -177,7 +198,16 @@ def post_blob_batch(request: HttpRequest) -> protocol.BatchAnswer:
     return protocol.BatchAnswer(stored=stored, refused=refused)
 
 
-@api.put("/blobs/{sha256}", response={200: protocol.Ok, 201: protocol.Ok, 400: protocol.Problem})
+@api.put(
+    "/blobs/{sha256}",
+    response={200: protocol.Ok, 201: protocol.Ok, 400: protocol.Problem},
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"image/jpeg": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    },
+)
 def put_blob(request: HttpRequest, sha256: str) -> Status[protocol.Ok | protocol.Problem]:
     """The body is the JPEG; it must hash to the name it is put under."""
     if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
