@@ -773,11 +773,13 @@ def order_place(
     no longer offered. With the manual gateway the order is placed at once and the
     studio told; with a card gateway it awaits payment (see ``order_checkout_start``).
     """
-    cart = (
-        Cart.objects.select_for_update(of=("self",))
-        .select_related("studio", "account", "session__price_list", "placed_order")
-        .get(pk=cart.pk)
-    )
+    # Lock the bare row first, then read it with its relations. A join taken with the lock
+    # (SELECT … FOR UPDATE OF cart) shows, to a tab that waited for it, the cart as the
+    # tab holding the lock left it but its order as it was before: none, and "empty".
+    Cart.objects.select_for_update().filter(pk=cart.pk).values_list("pk").get()
+    cart = Cart.objects.select_related(
+        "studio", "account", "session__price_list", "placed_order"
+    ).get(pk=cart.pk)
     session, account, studio = cart.session, cart.account, cart.studio
     session.studio = studio
     price = cart_price(cart, delivery)

@@ -4,14 +4,22 @@ Every request carries a studio's API key (``Authorization: Bearer prk_…``) and
 is scoped to that studio: another studio's uuid is simply not found (404).
 Writes are idempotent PUTs keyed by the studio's uuids, so a repeated or
 resumed sync changes nothing twice.
+
+Bad input is the caller's error, never a 500: the schemas in ``protocol`` refuse what
+the gallery cannot store (422, with the field); what only a service or the database
+can tell (a model's validation, a uniqueness, a value that does not fit) is turned
+into a 422 or 409 naming the field here, once, for every endpoint.
 """
 
 from __future__ import annotations
 
+import re
 import uuid
 
-from django.http import HttpRequest
-from ninja import NinjaAPI, Status
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError, IntegrityError
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI, Query, Status
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
@@ -44,6 +52,63 @@ api = NinjaAPI(
     auth=StudioKey(),
     docs_url=None,
 )
+
+
+def _problems(errors: DjangoValidationError) -> list[dict[str, object]]:
+    """A model's validation errors in the shape of the API's own 422s."""
+    if not hasattr(errors, "error_dict"):
+        return [{"type": "invalid", "loc": ["body"], "msg": msg} for msg in errors.messages]
+    return [
+        {
+            "type": "invalid",
+            "loc": ["body"] if field == "__all__" else ["body", field],
+            "msg": msg,
+        }
+        for field, messages in errors.message_dict.items()
+        for msg in messages
+    ]
+
+
+@api.exception_handler(DjangoValidationError)
+def model_invalid(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    return api.create_response(request, {"detail": _problems(exc)}, status=422)
+
+
+# The columns a constraint names, as SQLite ("UNIQUE constraint failed: t.a, t.b") and
+# PostgreSQL ('Key (a, b)=(…) already exists', 'null value in column "a"') word it.
+_COLUMNS = (
+    re.compile(r"constraint failed: ([\w., ]+)"),
+    re.compile(r"Key \(([^)]+)\)="),
+    re.compile(r'column "(\w+)"'),
+)
+
+
+def _columns(exc: Exception) -> list[str]:
+    for pattern in _COLUMNS:
+        found = pattern.search(str(exc))
+        if found:
+            names = [name.strip().rsplit(".", 1)[-1] for name in found.group(1).split(",")]
+            return [name.removesuffix("_id") for name in names if name and name != "studio"]
+    return []
+
+
+@api.exception_handler(IntegrityError)
+def conflict(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
+    """A uniqueness or reference the upload breaks: the caller's data conflicts with ours."""
+    fields = _columns(exc)
+    detail = "This conflicts with what the gallery holds" + (
+        f" ({', '.join(fields)})." if fields else "."
+    )
+    return api.create_response(request, {"detail": detail, "fields": fields}, status=409)
+
+
+@api.exception_handler(DataError)
+def does_not_fit(request: HttpRequest, exc: DataError) -> HttpResponse:
+    """A value the schemas let through but a column cannot hold (too long, out of range)."""
+    fields = _columns(exc)
+    msg = "A value is too long or too large for the gallery to store."
+    problem = {"type": "does_not_fit", "loc": ["body", *fields[:1]], "msg": msg}
+    return api.create_response(request, {"detail": [problem]}, status=422)
 
 
 def _studio(request: HttpRequest) -> Studio:
@@ -92,7 +157,28 @@ def post_blobs_missing(request: HttpRequest, data: protocol.BlobQuery) -> protoc
 
 
 # Declared before /blobs/{sha256}, which would otherwise take "batch" for a hash.
-@api.post("/blobs/batch", response={200: protocol.BatchAnswer})
+@api.post(
+    "/blobs/batch",
+    response={200: protocol.BatchAnswer},
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "blob": {
+                                "type": "array",
+                                "items": {"type": "string", "format": "binary"},
+                                "description": "Derivatives, each named <sha256>.jpg.",
+                            }
+                        },
+                    }
+                }
+            }
+        }
+    },
+)
 def post_blob_batch(request: HttpRequest) -> protocol.BatchAnswer:
     """Several derivatives in one multipart request, each part named ``<sha256>.jpg``.
 
@@ -112,7 +198,16 @@ def post_blob_batch(request: HttpRequest) -> protocol.BatchAnswer:
     return protocol.BatchAnswer(stored=stored, refused=refused)
 
 
-@api.put("/blobs/{sha256}", response={200: protocol.Ok, 201: protocol.Ok, 400: protocol.Problem})
+@api.put(
+    "/blobs/{sha256}",
+    response={200: protocol.Ok, 201: protocol.Ok, 400: protocol.Problem},
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"image/jpeg": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    },
+)
 def put_blob(request: HttpRequest, sha256: str) -> Status[protocol.Ok | protocol.Problem]:
     """The body is the JPEG; it must hash to the name it is put under."""
     if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
@@ -209,7 +304,10 @@ CHANGES_PAGE_MAX = 500
 
 @api.get("/changes", response=protocol.ChangesPage)
 def get_changes(
-    request: HttpRequest, kinds: str, after: int = 0, limit: int = 200
+    request: HttpRequest,
+    kinds: str,
+    after: int = Query(0, ge=0, le=protocol.INT64_MAX),
+    limit: int = Query(200, ge=1, le=protocol.INT32_MAX),
 ) -> protocol.ChangesPage:
     """The next changes of these kinds (comma-separated) after a sequence number, oldest first."""
     studio = _studio(request)
@@ -217,8 +315,8 @@ def get_changes(
     rows = changes_after(
         studio_id=studio.pk,
         kinds=wanted,
-        after=max(after, 0),
-        limit=min(max(limit, 1), CHANGES_PAGE_MAX),
+        after=after,
+        limit=min(limit, CHANGES_PAGE_MAX),
     )
     return protocol.ChangesPage(
         changes=[

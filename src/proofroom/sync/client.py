@@ -156,10 +156,19 @@ class Gallery:
 
 
 def _detail(response: httpx.Response) -> str:
+    """The gallery's reason; a 422's list of problems as "field: message; …"."""
     try:
-        return str(response.json().get("detail", response.text))[:300]
-    except ValueError:
+        detail = response.json().get("detail", response.text)
+    except (ValueError, AttributeError):
         return response.text[:300] or f"HTTP {response.status_code}"
+    if isinstance(detail, list):
+        detail = "; ".join(
+            f"{problem.get('loc', ['body'])[-1]}: {problem.get('msg', '')}"
+            if isinstance(problem, dict)
+            else str(problem)
+            for problem in detail
+        )
+    return str(detail)[:300]
 
 
 Progress = Callable[[SyncRun], None]

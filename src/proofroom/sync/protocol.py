@@ -4,23 +4,96 @@ Additive changes only. Every model keeps fields it does not know
 (``extra="allow"``), so an older gallery accepts a newer studio's upload and
 a newer field is never an error. Money is integer minor units plus an ISO 4217
 currency; dates are ISO dates in the studio's time zone.
+
+The limits below are the gallery's storage limits (its columns' lengths, 32-bit
+counts and money, text without NUL), so whatever a schema accepts can be stored, and
+the OpenAPI document tells a caller (or a fuzzer) what that is.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
+import zoneinfo
+from typing import Annotated
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import URLValidator, validate_email
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 VERSION = 1
 PREFIX = "/api/sync/v1"
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
+INT32_MAX = 2_147_483_647  # counts and money are 32-bit integer columns on the gallery
+INT64_MAX = 2**63 - 1  # sequence numbers of the change feed
+
+
+def _storable(value: object) -> None:
+    """PostgreSQL stores no NUL character and UTF-8 no lone surrogate: refuse them here."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ValueError("Text may not contain NUL characters.")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("Text must be valid Unicode.") from None
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _storable(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _storable(key)
+            _storable(item)
 
 
 class Wire(BaseModel):
     model_config = ConfigDict(extra="allow")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _text_is_storable(cls, value: object) -> object:
+        _storable(value)
+        return value
+
+
+def _email(value: str) -> str:
+    if value:
+        try:
+            validate_email(value)
+        except DjangoValidationError:
+            raise ValueError("Enter a valid email address, or none.") from None
+    return value
+
+
+def _web_address(value: str) -> str:
+    if value:
+        try:
+            URLValidator(schemes=["http", "https"])(value)
+        except DjangoValidationError:
+            raise ValueError("Enter a web address starting with http:// or https://.") from None
+    return value
+
+
+def _time_zone(value: str) -> str:
+    if value not in zoneinfo.available_timezones():
+        raise ValueError(f"{value[:64]!r} is not a time zone name such as Europe/London.")
+    return value
+
+
+Email = Annotated[
+    str, Field(max_length=254, json_schema_extra={"format": "email"}), AfterValidator(_email)
+]
+WebAddress = Annotated[
+    str, Field(max_length=200, json_schema_extra={"format": "uri"}), AfterValidator(_web_address)
+]
+TimeZone = Annotated[str, Field(max_length=64), AfterValidator(_time_zone)]
+Currency = Annotated[
+    str, Field(min_length=3, max_length=3, pattern=r"^[A-Z]{3}$", description="ISO 4217")
+]
+Phone = Annotated[str, Field(max_length=40)]
+Count = Annotated[int, Field(ge=0, le=INT32_MAX)]
+Money = Annotated[int, Field(ge=0, le=INT32_MAX, description="Minor units.")]
 
 
 class EventType(enum.StrEnum):
@@ -46,7 +119,9 @@ class OrderingTerms(Wire):
         default=0, ge=0, le=10_000, description="Basis points on the goods: 825 is 8.25 %."
     )
     tax_label: str = Field(default="Tax", max_length=40)
-    shipping_fee: int = Field(default=0, ge=0, description="Minor units per order that is shipped.")
+    shipping_fee: int = Field(
+        default=0, ge=0, le=INT32_MAX, description="Minor units per order that is shipped."
+    )
     offer_shipping: bool = True
     offer_pickup: bool = True
 
@@ -54,33 +129,34 @@ class OrderingTerms(Wire):
 class StudioProfile(Wire):
     """The studio's public face on its gallery site."""
 
-    name: str = Field(max_length=120)
-    email: str = ""
-    phone: str = ""
-    website: str = ""
-    currency: str = Field(min_length=3, max_length=3)
-    time_zone: str = "UTC"
+    name: str = Field(min_length=1, max_length=120, pattern=r"\S")
+    email: Email = ""
+    phone: Phone = ""
+    website: WebAddress = ""
+    currency: Currency
+    time_zone: TimeZone = "UTC"
     ordering: OrderingTerms = Field(default_factory=OrderingTerms)
 
 
 class Address(Wire):
-    street: str = ""
-    city: str = ""
-    region: str = ""
-    postal_code: str = ""
-    country: str = ""
+    street: str = Field(default="", max_length=200)
+    city: str = Field(default="", max_length=100)
+    region: str = Field(default="", max_length=100)
+    postal_code: str = Field(default="", max_length=20)
+    country: str = Field(default="", max_length=100)
 
 
 class Client(Wire):
     uuid: UUID
     first_name: str = Field(max_length=80)
     last_name: str = Field(max_length=80)
-    email: str = ""
-    phone: str = ""
+    email: Email = ""
+    phone: Phone = ""
     address: Address = Field(default_factory=Address)
     login_reset: int = Field(
         0,
         ge=0,
+        le=INT32_MAX,
         description="Grows by one each time the studio presses Reset Login; when it grows, "
         "the gallery puts the user name back to the email and the password to the last name.",
     )
@@ -88,22 +164,22 @@ class Client(Wire):
 
 class PackageItem(Wire):
     product: UUID
-    quantity: int = Field(ge=1)
+    quantity: int = Field(ge=1, le=INT32_MAX)
 
 
 class Product(Wire):
     uuid: UUID
     name: str = Field(max_length=120)
     category: ProductCategory
-    size: str = ""
-    price: int = Field(ge=0, description="Minor units of the price list's currency.")
+    size: str = Field(default="", max_length=40)
+    price: int = Field(ge=0, le=INT32_MAX, description="Minor units of the price list's currency.")
     items: list[PackageItem] = Field(default_factory=list)
 
 
 class PriceList(Wire):
     uuid: UUID
     name: str = Field(max_length=100)
-    currency: str = Field(min_length=3, max_length=3)
+    currency: Currency
     products: list[Product] = Field(default_factory=list)
 
 
@@ -116,10 +192,10 @@ class Group(Wire):
 class Image(Wire):
     uuid: UUID
     file_name: str = Field(max_length=255)
-    position: int = Field(ge=0)
+    position: Count
     preview: str = Field(pattern=SHA256_PATTERN, description="SHA-256 of the preview JPEG")
-    preview_width: int = Field(gt=0)
-    preview_height: int = Field(gt=0)
+    preview_width: int = Field(gt=0, le=INT32_MAX)
+    preview_height: int = Field(gt=0, le=INT32_MAX)
     thumbnail: str = Field(pattern=SHA256_PATTERN, description="SHA-256 of the thumbnail JPEG")
 
 
@@ -134,7 +210,7 @@ class Session(Wire):
     """An online session: everything the gallery shows of it, in one idempotent PUT."""
 
     uuid: UUID
-    number: int = Field(ge=1)
+    number: int = Field(ge=1, le=INT32_MAX)
     client: UUID
     date: dt.date
     title: str = Field(max_length=200)
@@ -142,7 +218,7 @@ class Session(Wire):
     price_list: UUID | None = None
     event_type: EventType = EventType.NONE
     event_code: str = Field(default="", max_length=40)
-    event_description: str = Field("", max_length=500)
+    event_description: str = Field(default="", max_length=500)
     groups: list[Group] = Field(default_factory=list)
     images: list[Image] = Field(default_factory=list)
     yearbook: Yearbook | None = None
@@ -154,7 +230,7 @@ class PrepaidItem(Wire):
     uuid: UUID = Field(description="The studio's invoice line.")
     name: str = Field(max_length=200)
     size: str = Field(default="", max_length=40)
-    quantity: int = Field(ge=1)
+    quantity: int = Field(ge=1, le=INT32_MAX)
     image: UUID | None = Field(
         default=None, description="An image the studio already chose, if any."
     )
@@ -164,12 +240,12 @@ class PrepaidOrder(Wire):
     """An invoice the client paid at the studio; they pick the images online."""
 
     uuid: UUID = Field(description="The studio's invoice.")
-    number: int = Field(ge=1, description="The studio's invoice number.")
+    number: int = Field(ge=1, le=INT32_MAX, description="The studio's invoice number.")
     client: UUID
     session: UUID
-    currency: str = Field(min_length=3, max_length=3)
-    total: int = Field(ge=0)
-    paid: int = Field(ge=0)
+    currency: Currency
+    total: Money
+    paid: Money
     items: list[PrepaidItem] = Field(min_length=1)
 
 
@@ -353,5 +429,5 @@ class ChangesPage(Wire):
 
 
 class Ack(Wire):
-    kind: str
-    upto: int = Field(ge=0)
+    kind: str = Field(max_length=20, description="A ChangeKind.")
+    upto: int = Field(ge=0, le=INT64_MAX)

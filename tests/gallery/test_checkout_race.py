@@ -1,0 +1,122 @@
+"""Checkout raced by real requests: two tabs and a double click post at the same moment.
+
+The posts go to a live server (one thread per request, as in production), from real
+threads, so the database sees them overlap; run on PostgreSQL to see the race.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from django.conf import settings as django_settings
+from django.db import connections
+from django.test import Client
+
+from proofroom.gallery.accounts import Account
+from proofroom.gallery.orders import Order, OrderPayment
+from proofroom.gallery.tenants import Studio, studio_payments_configure
+from tests.fakes.stripe_api import FakeStripe
+from tests.gallery.conftest import sign_in
+from tests.gallery.shop import PICKUP, add, checkout_url, shop_session, terms
+
+pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
+
+POSTS = 4
+# The race needs a database that lets writers overlap; the test run's in-memory SQLite
+# refuses a second writer outright ("table is locked"), whatever the code does.
+ON_POSTGRESQL = pytest.mark.skipif(
+    connections[django_settings.GALLERY_DB].vendor != "postgresql",
+    reason="a race test: run with DATABASE_URL=postgres://…",
+)
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+@pytest.fixture
+def shop(gallery_studio: Studio, ada: Account):  # type: ignore[no-untyped-def]
+    terms(gallery_studio, tax_rate=825)
+    return shop_session(gallery_studio, ada)
+
+
+@pytest.fixture
+def stripe(live_server, settings, gallery_studio: Studio) -> Iterator[FakeStripe]:  # type: ignore[no-untyped-def]
+    with FakeStripe(webhook_secret="whsec_test") as fake:
+        settings.STRIPE_API_BASE = fake.base_url
+        fake.webhook_url = live_server.url + "/s/northlight/payments/stripe/webhook/"
+        studio_payments_configure(
+            studio=gallery_studio,
+            gateway="stripe",
+            secret_key=fake.api_key,
+            webhook_secret=fake.webhook_secret,
+        )
+        yield fake
+
+
+def race_checkout(live_server, client: Client, shop) -> list[httpx.Response]:  # type: ignore[no-untyped-def]
+    """POSTS checkout posts of one signed-in browser, released together."""
+    cookies = {name: morsel.value for name, morsel in client.cookies.items()}
+    url = live_server.url + checkout_url(shop)
+    with httpx.Client(cookies=cookies) as browser:
+        page = browser.get(url)
+        assert page.status_code == 200, page.text[:400]
+        token = TOKEN.search(page.text)
+        assert token is not None
+        cookies = dict(browser.cookies.items())
+    form = {**PICKUP, "csrfmiddlewaretoken": token.group(1)}
+    start = threading.Barrier(POSTS)
+    answers: list[httpx.Response] = []
+
+    def post() -> None:
+        with httpx.Client(cookies=cookies, headers={"Referer": url}, timeout=60) as tab:
+            start.wait()
+            answers.append(tab.post(url, data=form))
+
+    threads = [threading.Thread(target=post) for _ in range(POSTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(answers) == POSTS
+    return answers
+
+
+def order_page(live_server, order: Order) -> str:  # type: ignore[no-untyped-def]
+    return f"{live_server.url}/s/northlight/orders/{order.display_number}/"
+
+
+@ON_POSTGRESQL
+def test_four_simultaneous_checkout_posts_land_on_one_order_without_an_error(
+    live_server, client: Client, ada: Account, shop
+) -> None:  # type: ignore[no-untyped-def]
+    """Issue 13, defect 14: two tabs and a double click post the checkout at once (no card
+    gateway): one order, and every post lands on its confirmation, none on a 500."""
+    sign_in(client, ada)
+    add(client, shop, quantity=2)
+    answers = race_checkout(live_server, client, shop)
+    order = Order.objects.get()
+    assert [a.status_code for a in answers] == [302] * POSTS, [a.text[:300] for a in answers]
+    assert {a.headers["Location"] for a in answers} == {
+        f"/s/northlight/orders/{order.display_number}/"
+    }
+
+
+@ON_POSTGRESQL
+def test_four_simultaneous_card_checkouts_charge_once_and_all_reach_the_hosted_page(
+    live_server, client: Client, ada: Account, shop, stripe: FakeStripe
+) -> None:  # type: ignore[no-untyped-def]
+    """Issue 13, defect 14: with card payments, four simultaneous checkout posts make one
+    order, one checkout and one charge, and each of them goes on to the hosted page."""
+    sign_in(client, ada)
+    add(client, shop, quantity=2)
+    answers = race_checkout(live_server, client, shop)
+    assert [a.status_code for a in answers] == [302] * POSTS, [a.text[:300] for a in answers]
+    order = Order.objects.get()
+    assert {a.headers["Location"] for a in answers} == {
+        f"{stripe.base_url}/pay/{order.checkout_id}"
+    }
+    assert stripe.sessions_created == 1
+    assert stripe.pay(order.checkout_id) is True
+    assert stripe.charges == 1 and OrderPayment.objects.count() == 1
