@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
-from proofroom.studio.logins import DeskLoginFailure
+from proofroom.studio.logins import DeskLoginCounter
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -64,11 +64,11 @@ def test_a_guessed_password_is_refused_after_five_tries_even_when_right(
     assert "Too many attempts; try again in 15 minutes." in right.content.decode()
     assert client.get("/desk/").status_code == 302
     # The window passes: the right password works again and clears the count.
-    DeskLoginFailure.objects.update(at=timezone.now() - dt.timedelta(minutes=16))
+    DeskLoginCounter.objects.update(started_at=timezone.now() - dt.timedelta(minutes=16))
     assert (
         client.post("/desk/login/", {"username": "alice", "password": PASSWORD}).status_code == 302
     )
-    assert not DeskLoginFailure.objects.filter(scope="user").exists()
+    assert not DeskLoginCounter.objects.filter(scope="user").exists()
 
 
 def test_one_address_trying_many_user_names_is_refused_but_others_are_not(
