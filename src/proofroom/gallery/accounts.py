@@ -106,7 +106,7 @@ class PasswordRefused(ValidationError):
 
 
 NAME_PART_MIN = 3
-NAME_IN_PASSWORD = "Choose a password that does not contain your name or your email address."
+CONTAINS_NAME = "Choose a password that does not contain your name or your email address."
 
 
 def _name_parts(account: Account) -> set[str]:
@@ -131,7 +131,7 @@ def _check_new_password(account: Account, password: str) -> None:
     validate_password(password, _ValidatorView(account))  # type: ignore[arg-type]
     folded = password.casefold()
     if any(part in folded for part in _name_parts(account)):
-        raise PasswordRefused(NAME_IN_PASSWORD, code="password_contains_name")
+        raise PasswordRefused(CONTAINS_NAME, code="password_contains_name")
 
 
 class _Meta:
