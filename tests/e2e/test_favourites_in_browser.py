@@ -242,6 +242,7 @@ def test_a_guest_signs_up_on_a_public_event_and_keeps_favourites(  # type: ignor
     link = re.search(r"https?://\S+/s/northlight/guest/\S+/", mail.text)
     assert link is not None
     page.goto(link.group(0))
+    page.get_by_role("button", name="Open my guest login").click()
     expect(page.get_by_text("Welcome, Mia.", exact=False)).to_be_visible()
     heart(page, "IMG_0003.jpg")
     guest = Account.objects.get(email="mia@lund.example")

@@ -49,7 +49,7 @@ def confirm_link(email: str = "mia@lund.example") -> str:
 
 def sign_up_and_confirm(client: Client, published: Published) -> None:
     assert CHECK_EMAIL in client.post(signup(published), MIA).content.decode()
-    assert client.get(confirm_link())["Location"] == f"/s/northlight/e/{published.session.uuid}/"
+    assert client.post(confirm_link())["Location"] == f"/s/northlight/e/{published.session.uuid}/"
 
 
 @pytest.fixture
@@ -74,12 +74,15 @@ def test_a_guest_signs_up_on_a_private_event_with_its_code(
     assert sent.status_code == 200 and CHECK_EMAIL in sent.content.decode()
     assert not Change.objects.filter(kind=ChangeKind.GUEST).exists()  # not before the link
     event = f"/s/northlight/e/{private.session.uuid}/"
-    done = client.get(confirm_link())
+    opened = client.get(confirm_link())  # a mail scanner fetching the link opens nothing
+    assert "Open my guest login" in opened.content.decode()
+    assert Account.objects.get(email="mia@lund.example").pending
+    done = client.post(confirm_link())
     assert done.status_code == 302 and done["Location"] == event
     mia = Account.objects.get(email="mia@lund.example")
     assert (mia.kind, mia.username, mia.must_set_password) == (AccountKind.GUEST, mia.email, False)
     assert session_key(client) != before  # a new key: no session fixation
-    again = Client().get(confirm_link())  # the link signs in once; then the password does
+    again = Client().post(confirm_link())  # the link signs in once; then the password does
     assert again["Location"].startswith("/s/northlight/login/")
     page = client.get(event).content.decode()
     assert "Mia Lund" in page

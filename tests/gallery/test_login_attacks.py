@@ -267,7 +267,7 @@ def test_guest_sign_up_answers_a_known_and_a_new_email_alike_and_tells_the_owner
     # Until the link is opened the new login does not exist for signing in.
     assert REFUSED in login(Client(), "mia@lund.example", SIGNUP["new_password"]).content.decode()
     mia = Client()
-    assert mia.get(link.group(1))["Location"] == f"/s/northlight/e/{public_event.session.uuid}/"
+    assert mia.post(link.group(1))["Location"] == f"/s/northlight/e/{public_event.session.uuid}/"
     assert (
         "Welcome, Mia." in mia.get(f"/s/northlight/e/{public_event.session.uuid}/").content.decode()
     )
@@ -283,8 +283,8 @@ def test_a_tampered_or_foreign_sign_up_link_opens_nothing(
     found = re.search(r"/s/northlight/guest/(\S+)/", mail.text)
     assert found is not None
     token = found.group(1)
-    tampered = client.get(f"/s/northlight/guest/{token[:-2]}xy/")
+    tampered = client.post(f"/s/northlight/guest/{token[:-2]}xy/")
     assert tampered["Location"] == "/s/northlight/"
-    rival = client.get(f"/s/{rival_studio.slug}/guest/{token}/")
+    rival = client.post(f"/s/{rival_studio.slug}/guest/{token}/")
     assert rival["Location"] == f"/s/{rival_studio.slug}/"
     assert not Account.objects.filter(kind=AccountKind.GUEST, pending=False).exists()

@@ -279,7 +279,8 @@ def account_guest_activate(
     email becomes its user name, and the studio hears of it (Download Guests).
 
     None when there is no such pending sign-up (it was opened already, or is gone). A
-    ValidationError when another login took the email meanwhile; the sign-up is dropped.
+    ValidationError when another login took the email meanwhile (the sign-up then lapses
+    unopened).
     """
     from proofroom.gallery.feed import change_emit
     from proofroom.sync import protocol
@@ -292,7 +293,6 @@ def account_guest_activate(
     if account is None:
         return None
     if account_email_taken(studio_id=studio_id, email=account.email):
-        account.delete()
         raise ValidationError(
             "You have a login with this email already: sign in with it.", code="email_taken"
         )

@@ -76,8 +76,7 @@ def throttle_take(*, studio_id: int, checks: dict[str, str]) -> bool:
         [(_where(studio_id, scope, key), LIMITS[scope]) for scope, key in checks.items() if key],
         window=WINDOW,
     )
-    if not allowed:
-        counters_prune(AttemptCounter, window=WINDOW)
+    counters_prune(AttemptCounter, window=WINDOW)
     return allowed
 
 

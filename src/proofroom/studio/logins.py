@@ -57,8 +57,7 @@ def login_attempt_take(checks: dict[str, str]) -> bool:
     allowed = counters_take(
         DeskLoginCounter, [(w, LIMITS[w["scope"]]) for w in _wheres(checks)], window=WINDOW
     )
-    if not allowed:
-        counters_prune(DeskLoginCounter, window=WINDOW)
+    counters_prune(DeskLoginCounter, window=WINDOW)
     return allowed
 
 

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods
 
 from proofroom.gallery import access
 from proofroom.gallery.access import Visitor
@@ -86,16 +86,20 @@ def guest_signup(request: HttpRequest, visitor: Visitor, session_uuid: uuid.UUID
     )
 
 
-@require_safe
+@require_http_methods(["GET", "POST"])
 @gallery_page()
 def guest_confirm(request: HttpRequest, visitor: Visitor, token: str) -> HttpResponse:
-    """The mailed link: opens the guest login, signs this browser in and shows the event."""
+    """The mailed link: a page whose button (a POST, so neither a mail scanner fetching the
+    link nor another site can use it) opens the guest login, signs this browser in and
+    shows the event."""
     studio = visitor.studio
     link = guest_link_read(studio=studio, token=token)
     if link is None:
         messages.error(request, "That link has expired or is not valid: sign up again.")
         return redirect("gallery:landing", studio.slug)
     event_url = reverse("gallery:event", args=[studio.slug, link.session])
+    if request.method != "POST":
+        return render_page(request, visitor, "guest_confirm.html", {"token": token})
     try:
         account = account_guest_activate(
             studio_id=studio.pk, account_uuid=link.account, session_uuid=link.session
