@@ -246,11 +246,12 @@ def account_email_taken(*, studio_id: int, email: str) -> bool:
     )
 
 
-def guest_pending_create(
+def guest_pending_build(
     *, studio_id: int, first_name: str, last_name: str, email: str, password: str
 ) -> Account:
-    """A guest's sign-up, kept until the email is confirmed: no user name, so it cannot sign
-    in, and nothing the studio hears of. The password follows the clients' rules."""
+    """A guest's sign-up, checked and not yet saved. Once saved it waits for its email to be
+    confirmed: without a user name it cannot sign in, and the studio hears nothing of it.
+    The password follows the clients' rules."""
     email = email.strip()
     if not first_name.strip() or not last_name.strip():
         raise ValidationError("Enter your first and last name.")
@@ -324,7 +325,7 @@ def account_guest_create(
 ) -> Account:
     """A guest login made at once, its address taken as proven (the demo's sample guest).
     Visitors sign up through :func:`proofroom.gallery.guests.guest_signup_request`."""
-    account = guest_pending_create(
+    account = guest_pending_build(
         studio_id=studio_id,
         first_name=first_name,
         last_name=last_name,

@@ -22,7 +22,7 @@ from proofroom.gallery.accounts import (
     Account,
     AccountKind,
     account_email_taken,
-    guest_pending_create,
+    guest_pending_build,
 )
 from proofroom.gallery.db import atomic
 from proofroom.gallery.events import OnlineSession
@@ -83,7 +83,7 @@ def guest_signup_request(
     """Check the sign-up (names, password rules: the same for every address) and mail the
     address: a link that opens a new guest login, or, when the address has a login, a
     reminder to sign in. ``link_for(token)`` makes the confirmation link's absolute URL."""
-    pending = guest_pending_create(
+    pending = guest_pending_build(
         studio_id=studio.pk,
         first_name=first_name,
         last_name=last_name,
