@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
-from proofroom.studio.logins import DeskLoginFailure
+from proofroom.studio.logins import DeskLoginCounter
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -64,11 +65,11 @@ def test_a_guessed_password_is_refused_after_five_tries_even_when_right(
     assert "Too many attempts; try again in 15 minutes." in right.content.decode()
     assert client.get("/desk/").status_code == 302
     # The window passes: the right password works again and clears the count.
-    DeskLoginFailure.objects.update(at=timezone.now() - dt.timedelta(minutes=16))
+    DeskLoginCounter.objects.update(started_at=timezone.now() - dt.timedelta(minutes=16))
     assert (
         client.post("/desk/login/", {"username": "alice", "password": PASSWORD}).status_code == 302
     )
-    assert not DeskLoginFailure.objects.filter(scope="user").exists()
+    assert not DeskLoginCounter.objects.filter(scope="user").exists()
 
 
 def test_one_address_trying_many_user_names_is_refused_but_others_are_not(
@@ -92,4 +93,33 @@ def test_the_maintenance_pages_log_in_is_throttled_too(client: Client, owner: Us
         "/desk/admin/login/?next=/desk/admin/", {"username": "alice", "password": PASSWORD}
     )
     assert refused.status_code == 200
+    assert "Too many attempts; try again in 15 minutes." in refused.content.decode()
+
+
+def test_a_wrong_password_and_an_unknown_user_get_the_same_page(owner: User) -> None:
+    """Issue 13 (attacks): the desk's log-in tells nobody which user names exist, before
+    the throttle and once it refuses."""
+    token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+    for expected in ["do not match"] * 5 + ["Too many attempts"]:
+        known = Client().post("/desk/login/", {"username": "alice", "password": "guess"})
+        unknown = Client().post("/desk/login/", {"username": "nobody", "password": "guess"})
+        assert known.status_code == unknown.status_code == 200
+        assert expected in known.content.decode()
+        same = [
+            token.sub("", r.content.decode()).replace(name, "X")
+            for r, name in ((known, '"alice"'), (unknown, '"nobody"'))
+        ]
+        assert same[0] == same[1]
+
+
+def test_a_forged_forwarded_for_does_not_dodge_the_desks_throttle(owner: User) -> None:
+    """Issue 13 (attacks): with no proxy trusted, X-Forwarded-For is the visitor's to write
+    and is ignored; each guess with a new forged address still counts for the user."""
+    for n in range(5):
+        Client(HTTP_X_FORWARDED_FOR=f"192.0.2.{n}").post(
+            "/desk/login/", {"username": "alice", "password": "guess"}
+        )
+    refused = Client(HTTP_X_FORWARDED_FOR="192.0.2.99").post(
+        "/desk/login/", {"username": "alice", "password": PASSWORD}
+    )
     assert "Too many attempts; try again in 15 minutes." in refused.content.decode()

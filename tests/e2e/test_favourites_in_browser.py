@@ -15,6 +15,7 @@ from playwright.sync_api import Page, expect
 
 from proofroom.gallery.accounts import Account
 from proofroom.gallery.events import OnlineSession
+from proofroom.gallery.mail import MailKind, OutgoingMail
 from proofroom.gallery.selections import ClientGroup, Favourite, YearbookPick
 from proofroom.gallery.tenants import Studio as GalleryStudio
 from proofroom.studio.downloads import ONLINE_FAVOURITES
@@ -233,6 +234,15 @@ def test_a_guest_signs_up_on_a_public_event_and_keeps_favourites(  # type: ignor
     page.get_by_label("Password", exact=True).fill("paper-lanterns-at-dusk")
     page.get_by_label("Password again").fill("paper-lanterns-at-dusk")
     page.get_by_role("button", name="Create my guest login").click()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    expect(page.get_by_text("mia@lund.example")).to_be_visible()
+    page.screenshot(path=shots / "guest-check-your-email-1280.png", full_page=True)
+    mail = OutgoingMail.objects.get(kind=MailKind.GUEST_CONFIRM)
+    assert mail.to == ["mia@lund.example"]
+    link = re.search(r"https?://\S+/s/northlight/guest/\S+/", mail.text)
+    assert link is not None
+    page.goto(link.group(0))
+    page.get_by_role("button", name="Open my guest login").click()
     expect(page.get_by_text("Welcome, Mia.", exact=False)).to_be_visible()
     heart(page, "IMG_0003.jpg")
     guest = Account.objects.get(email="mia@lund.example")

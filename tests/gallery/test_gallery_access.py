@@ -15,7 +15,7 @@ from proofroom.gallery.accounts import Account
 from proofroom.gallery.events import Invitation
 from proofroom.gallery.publishing import session_take_down
 from proofroom.gallery.tenants import Studio
-from proofroom.gallery.throttle import FailedAttempt
+from proofroom.gallery.throttle import AttemptCounter
 from proofroom.sync.protocol import EventType
 from tests.gallery.conftest import Published, make_client, publish, sign_in, today
 
@@ -243,7 +243,7 @@ def test_codes_are_throttled_per_address(client: Client, private: Published) -> 
     assert "Too many attempts; try again in 15 minutes." in response.content.decode()
     elsewhere = Client(REMOTE_ADDR="10.1.1.1")
     assert elsewhere.post("/s/northlight/code/", {"code": "LAKE2026"}).status_code == 302
-    FailedAttempt.objects.update(at=timezone.now() - dt.timedelta(minutes=16))
+    AttemptCounter.objects.update(started_at=timezone.now() - dt.timedelta(minutes=16))
     assert client.post("/s/northlight/code/", {"code": "LAKE2026"}).status_code == 302
 
 

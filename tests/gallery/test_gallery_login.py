@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from proofroom.gallery.accounts import Account, account_set_password
 from proofroom.gallery.tenants import Studio
-from proofroom.gallery.throttle import FailedAttempt
+from proofroom.gallery.throttle import AttemptCounter
 from proofroom.sync.protocol import EventType
 from tests.gallery.conftest import (
     OWN_PASSWORD,
@@ -174,7 +174,7 @@ def test_the_sixth_attempt_is_refused_even_with_the_right_password_until_the_win
     assert TOO_MANY in response.content.decode()
     assert response.status_code == 200
 
-    FailedAttempt.objects.update(at=timezone.now() - dt.timedelta(minutes=16))
+    AttemptCounter.objects.update(started_at=timezone.now() - dt.timedelta(minutes=16))
     assert login(client, "ada@souza.example", OWN_PASSWORD)["Location"] == "/s/northlight/home/"
 
 
@@ -219,7 +219,7 @@ def test_behind_a_load_balancer_each_visitor_is_counted_apart_and_cannot_pose_as
         login(guesser, f"guess{n}@souza.example", "wrong-guess")
     assert TOO_MANY in login(visitor, "ada@souza.example", OWN_PASSWORD).content.decode()
 
-    FailedAttempt.objects.all().delete()
+    AttemptCounter.objects.all().delete()
     settings.TRUSTED_PROXIES = 1
     for n in range(20):
         login(guesser, f"guess{n}@souza.example", "wrong-guess")

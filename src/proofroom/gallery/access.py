@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import secrets
 import smtplib
 import uuid
 from collections.abc import Iterable
@@ -27,7 +28,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import check_password
 from django.core.mail import send_mail
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
@@ -51,7 +52,7 @@ from proofroom.gallery.selections import (
     yearbook_open,
 )
 from proofroom.gallery.tenants import Studio
-from proofroom.gallery.throttle import throttle_clear, throttle_fail, throttled
+from proofroom.gallery.throttle import throttle_clear, throttle_give_back, throttle_take
 from proofroom.sync.protocol import EventType
 
 log = logging.getLogger(__name__)
@@ -163,35 +164,104 @@ def client_address(request: HttpRequest) -> str:
 # --------------------------------------------------------------------------- signing in
 
 
+DEVICE_COOKIE = "proofroom_device"
+DEVICE_MAX_AGE = 60 * 60 * 24 * 365
+
+
+@dataclass(frozen=True)
+class Device:
+    """A browser that signed in to an account before, named by a signed cookie."""
+
+    account_uuid: str
+    token: str
+
+
+def _device_salt(studio: Studio) -> str:
+    return f"proofroom.gallery.device:{studio.pk}"
+
+
+def device_of(request: HttpRequest, studio: Studio) -> Device | None:
+    """The browser's device cookie for this studio, if it carries our signature."""
+    value = request.get_signed_cookie(
+        DEVICE_COOKIE, default=None, salt=_device_salt(studio), max_age=DEVICE_MAX_AGE
+    )
+    account_uuid, _, token = str(value or "").partition("/")
+    return Device(account_uuid, token) if account_uuid and token else None
+
+
+def device_remember(
+    request: HttpRequest, response: HttpResponse, studio: Studio, account: Account
+) -> None:
+    """Mark this browser as one ``account`` signed in from (its own throttle counter)."""
+    known = device_of(request, studio)
+    token = known.token if known is not None else secrets.token_urlsafe(16)
+    response.set_signed_cookie(
+        DEVICE_COOKIE,
+        f"{account.uuid}/{token}",
+        salt=_device_salt(studio),
+        max_age=DEVICE_MAX_AGE,
+        path=f"/s/{studio.slug}/",
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
 @dataclass(frozen=True)
 class LoginResult:
     account: Account | None
     error: str = ""
 
 
-def login_attempt(*, studio: Studio, username: str, password: str, address: str) -> LoginResult:
-    """Check a login, throttled per user name and per address (the password is not even
-    checked once either has had too many failures)."""
-    checks = {"account": username.strip(), "address": address}
-    if throttled(studio_id=studio.pk, checks=checks):
+def _login_checks(
+    *, studio: Studio, username: str, address: str, device: Device | None
+) -> dict[str, str]:
+    """What a login attempt counts against. From a browser that signed in to this account
+    before: only that browser's counter, so a guesser elsewhere cannot lock it out.
+    Otherwise the user name from this address, the user name anywhere (a much higher
+    ceiling) and the address."""
+    if device is not None:
+        known = (
+            Account.objects.filter(studio=studio, username__iexact=username)
+            .exclude(username="")
+            .values_list("uuid", flat=True)
+            .first()
+        )
+        if known is not None and constant_time_compare(str(known), device.account_uuid):
+            return {"device": f"{known}|{device.token}"}
+    return {"pair": f"{username}|{address}", "account": username, "address": address}
+
+
+def login_attempt(
+    *, studio: Studio, username: str, password: str, address: str, device: Device | None = None
+) -> LoginResult:
+    """Check a login, throttled (see :mod:`proofroom.gallery.throttle`). The attempt is
+    counted before the password is checked, and the password is not even checked once a
+    counter has had too many; a success is not counted, and clears its user name's
+    counters of this address and this browser."""
+    username = username.strip()
+    checks = _login_checks(studio=studio, username=username, address=address, device=device)
+    if not throttle_take(studio_id=studio.pk, checks=checks):
         return LoginResult(None, TOO_MANY)
     account = account_authenticate(studio_id=studio.pk, username=username, password=password)
     if account is None:
-        throttle_fail(studio_id=studio.pk, checks=checks)
         return LoginResult(None, LOGIN_REFUSED)
-    throttle_clear(studio_id=studio.pk, scope="account", key=username.strip())
+    throttle_give_back(studio_id=studio.pk, checks=checks)
+    for scope in ("pair", "device"):
+        if scope in checks:
+            throttle_clear(studio_id=studio.pk, scope=scope, key=checks[scope])
     return LoginResult(account)
 
 
 def current_password_problem(*, account: Account, password: str) -> str:
-    """Empty when ``password`` is the account's; else what to say. Failures count against
-    the account like failed logins do."""
-    checks = {"account": account.username}
-    if throttled(studio_id=account.studio_id, checks=checks):
+    """Empty when ``password`` is the account's; else what to say. Failures are throttled
+    per account like failed logins are."""
+    checks = {"current": str(account.uuid)}
+    if not throttle_take(studio_id=account.studio_id, checks=checks):
         return TOO_MANY
     if not check_password(password, account.password):
-        throttle_fail(studio_id=account.studio_id, checks=checks)
         return NOT_CURRENT
+    throttle_give_back(studio_id=account.studio_id, checks=checks)
     return ""
 
 
@@ -208,7 +278,7 @@ def code_attempt(*, studio: Studio, code: str, address: str) -> CodeResult:
     """The private or public session with this event code (an open one first, else the
     latest expired one), throttled per address. Wrong and unknown codes look the same."""
     checks = {"code": address}
-    if throttled(studio_id=studio.pk, checks=checks):
+    if not throttle_take(studio_id=studio.pk, checks=checks):
         return CodeResult(None, TOO_MANY)
     code = normalize_code(code)
     found = list(
@@ -220,8 +290,8 @@ def code_attempt(*, studio: Studio, code: str, address: str) -> CodeResult:
     for session in found:
         session.studio = studio
     if not found:
-        throttle_fail(studio_id=studio.pk, checks=checks)
         return CodeResult(None, CODE_UNKNOWN)
+    throttle_give_back(studio_id=studio.pk, checks=checks)
     return CodeResult(next((s for s in found if s.is_open), found[0]))
 
 

@@ -7,6 +7,7 @@ first login with it must set a new password before anything else is shown.
 
 from __future__ import annotations
 
+import re
 import uuid
 from types import SimpleNamespace
 
@@ -43,6 +44,10 @@ class Account(models.Model):
         default=True, help_text="Still on the default password (the last name)."
     )
     login_reset_seen = models.PositiveIntegerField(default=0)
+    pending = models.BooleanField(
+        default=False,
+        help_text="A guest sign-up whose email is not confirmed yet: it cannot sign in.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     last_login_at = models.DateTimeField(null=True, blank=True)
 
@@ -100,13 +105,33 @@ class PasswordRefused(ValidationError):
     pass
 
 
+NAME_PART_MIN = 3
+CONTAINS_NAME = "Choose a password that does not contain your name or your email address."
+
+
+def _name_parts(account: Account) -> set[str]:
+    """The first and last name and the email's local part, whole and word by word, of
+    at least ``NAME_PART_MIN`` characters, in lower case."""
+    local_part = account.email.rpartition("@")[0] if "@" in account.email else account.email
+    parts: set[str] = set()
+    for value in (account.first_name, account.last_name, local_part):
+        value = value.casefold().strip()
+        parts.add(value)
+        parts.update(re.split(r"[\W_]+", value))
+    return {part for part in parts if len(part) >= NAME_PART_MIN}
+
+
 def _check_new_password(account: Account, password: str) -> None:
     """Django's validators (length, common passwords, digits only, similar to the name
-    or email), and never the last name the default was made from."""
+    or email), never the last name the default was made from, and never a password that
+    contains a name: Django's similarity check misses ``souza12345`` for a Souza."""
 
     if default_password(password) == default_password(account.last_name):
         raise PasswordRefused("Choose a password other than your last name.")
     validate_password(password, _ValidatorView(account))  # type: ignore[arg-type]
+    folded = password.casefold()
+    if any(part in folded for part in _name_parts(account)):
+        raise PasswordRefused(CONTAINS_NAME, code="password_contains_name")
 
 
 class _Meta:
@@ -188,15 +213,103 @@ def account_from_studio_client(
     if account.pk is None or login_reset > account.login_reset_seen:
         _reset_to_defaults(account)
         account.login_reset_seen = login_reset
-    if account.username and (
-        Account.objects.filter(studio_id=studio_id, username__iexact=account.username)
-        .exclude(pk=account.pk)
-        .exists()
-    ):
-        # Another login already uses this email as its user name: this one
-        # cannot sign in by email until the studio fixes the duplicate.
-        account.username = ""
+    if account.username:
+        _take_username(account)
     account.save()
+    return account
+
+
+def _take_username(account: Account) -> None:
+    """Give a client's login its user name (the email). A guest login that holds it gives
+    it up: anyone could sign up as a guest with any address before the studio uploaded its
+    client, and a guest never becomes, or merges into, a client. Another client's login
+    keeps it: this one cannot sign in by email until the studio fixes the duplicate."""
+    holders = list(
+        Account.objects.select_for_update()
+        .filter(studio_id=account.studio_id, username__iexact=account.username)
+        .exclude(pk=account.pk)
+    )
+    for holder in holders:
+        if holder.kind == AccountKind.GUEST:
+            holder.username = ""
+            holder.save(update_fields=["username"])
+        else:
+            account.username = ""
+
+
+def account_email_taken(*, studio_id: int, email: str) -> bool:
+    """A login other than a pending sign-up goes by this email (as user name or email)."""
+    return (
+        Account.objects.filter(studio_id=studio_id, pending=False)
+        .filter(models.Q(username__iexact=email) | models.Q(email__iexact=email))
+        .exists()
+    )
+
+
+def guest_pending_build(
+    *, studio_id: int, first_name: str, last_name: str, email: str, password: str
+) -> Account:
+    """A guest's sign-up, checked and not yet saved. Once saved it waits for its email to be
+    confirmed: without a user name it cannot sign in, and the studio hears nothing of it.
+    The password follows the clients' rules."""
+    email = email.strip()
+    if not first_name.strip() or not last_name.strip():
+        raise ValidationError("Enter your first and last name.")
+    account = Account(
+        studio_id=studio_id,
+        kind=AccountKind.GUEST,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        email=email,
+        username=email,  # what the validators compare the password with
+        must_set_password=False,
+        pending=True,
+    )
+    _check_new_password(account, password)
+    account.password = make_password(password)
+    account.username = ""
+    account.full_clean(exclude=["password"])
+    return account
+
+
+@atomic
+def account_guest_activate(
+    *, studio_id: int, account_uuid: uuid.UUID, session_uuid: uuid.UUID | None = None
+) -> Account | None:
+    """Open a pending guest sign-up whose owner proved the address (a mailed link): its
+    email becomes its user name, and the studio hears of it (Download Guests).
+
+    None when there is no such pending sign-up (it was opened already, or is gone). A
+    ValidationError when another login took the email meanwhile (the sign-up then lapses
+    unopened).
+    """
+    from proofroom.gallery.feed import change_emit
+    from proofroom.sync import protocol
+
+    account = (
+        Account.objects.select_for_update()
+        .filter(studio_id=studio_id, uuid=account_uuid, kind=AccountKind.GUEST, pending=True)
+        .first()
+    )
+    if account is None:
+        return None
+    if account_email_taken(studio_id=studio_id, email=account.email):
+        raise ValidationError(
+            "You have a login with this email already: sign in with it.", code="email_taken"
+        )
+    account.username, account.pending = account.email, False
+    account.save(update_fields=["username", "pending"])
+    change_emit(
+        studio_id=studio_id,
+        kind=protocol.ChangeKind.GUEST,
+        payload=protocol.GuestChange(
+            account=account.uuid,
+            first_name=account.first_name,
+            last_name=account.last_name,
+            email=account.email,
+            session=session_uuid,
+        ).model_dump(mode="json"),
+    )
     return account
 
 
@@ -210,42 +323,18 @@ def account_guest_create(
     password: str,
     session_uuid: uuid.UUID | None = None,
 ) -> Account:
-    """A guest signs up on a private or public event: their own login, same password rules.
-
-    The studio hears of it through the change feed (Download Guests).
-    """
-    from proofroom.gallery.feed import change_emit
-    from proofroom.sync import protocol
-
-    email = email.strip()
-    if not first_name.strip() or not last_name.strip():
-        raise ValidationError("Enter your first and last name.")
-    if Account.objects.filter(studio_id=studio_id, username__iexact=email).exists():
-        raise ValidationError(
-            "An account with this email exists already: sign in instead.", code="email_taken"
-        )
-    account = Account(
+    """A guest login made at once, its address taken as proven (the demo's sample guest).
+    Visitors sign up through :func:`proofroom.gallery.guests.guest_signup_request`."""
+    account = guest_pending_build(
         studio_id=studio_id,
-        kind=AccountKind.GUEST,
-        first_name=first_name.strip(),
-        last_name=last_name.strip(),
+        first_name=first_name,
+        last_name=last_name,
         email=email,
-        username=email,
-        must_set_password=False,
+        password=password,
     )
-    _check_new_password(account, password)
-    account.password = make_password(password)
-    account.full_clean(exclude=["password"])
     account.save()
-    change_emit(
-        studio_id=studio_id,
-        kind=protocol.ChangeKind.GUEST,
-        payload=protocol.GuestChange(
-            account=account.uuid,
-            first_name=account.first_name,
-            last_name=account.last_name,
-            email=account.email,
-            session=session_uuid,
-        ).model_dump(mode="json"),
+    activated = account_guest_activate(
+        studio_id=studio_id, account_uuid=account.uuid, session_uuid=session_uuid
     )
-    return account
+    assert activated is not None
+    return activated

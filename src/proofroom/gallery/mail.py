@@ -41,6 +41,8 @@ KEEP_SENT = dt.timedelta(days=30)  # sent mail is kept this long (to look up), t
 class MailKind(models.TextChoices):
     ORDER_CONFIRMATION = "order_confirmation", "Order confirmation to the client"
     ORDER_NOTICE = "order_notice", "New web order, to the studio"
+    GUEST_CONFIRM = "guest_confirm", "Guest sign-up: the link that opens the login"
+    GUEST_HAS_LOGIN = "guest_has_login", "Guest sign-up for an address that has a login"
 
 
 class OutgoingMail(models.Model):

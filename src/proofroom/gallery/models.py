@@ -10,19 +10,19 @@ from proofroom.gallery.orders import Cart, CartLine, Order, OrderLine, OrderPaym
 from proofroom.gallery.prepaid import PrepaidItem, PrepaidOrder
 from proofroom.gallery.selections import ClientGroup, Favourite, YearbookPick
 from proofroom.gallery.tenants import ApiKey, Studio
-from proofroom.gallery.throttle import FailedAttempt
+from proofroom.gallery.throttle import AttemptCounter
 from proofroom.gallery.visits import GallerySession
 
 __all__ = [
     "Account",
     "ApiKey",
+    "AttemptCounter",
     "Blob",
     "Cart",
     "CartLine",
     "Change",
     "ChangeAck",
     "ClientGroup",
-    "FailedAttempt",
     "Favourite",
     "FeedCounter",
     "GallerySession",

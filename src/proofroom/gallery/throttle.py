@@ -1,8 +1,25 @@
-"""Throttling of logins and event-code entry, per account and per address.
+"""Throttling of logins, event-code entry and sign-ups, per account, address and device.
 
 Kept in the gallery's database rather than a per-process cache so that every
-web node behind a load balancer counts the same failures. (django-axes binds
+web node behind a load balancer counts the same attempts. (django-axes binds
 to Django's auth user model; gallery logins are per-studio accounts.)
+
+An attempt takes its place in each of its counters before anything is checked, and gives
+it back when it succeeds (see :mod:`proofroom.core.throttling`): however many arrive at
+once, no more than the limit reach the password check.
+
+The scopes and what each counts, per 15 minutes:
+
+- ``pair``: one user name from one address (5): a guesser is slowed down without locking
+  the owner, who signs in from another address, out;
+- ``account``: one user name from anywhere (much higher: 50), against guessing from many
+  addresses;
+- ``address``: one address, whatever the user name (20);
+- ``device``: one user name from a browser that signed in to it before (5), which is
+  counted only there, so nobody elsewhere can lock that browser out;
+- ``current``: the current password asked of a signed-in account (5);
+- ``code``: event codes from one address (10); ``signup``: guest sign-ups from one
+  address (10; each counts, not only failures).
 """
 
 from __future__ import annotations
@@ -12,46 +29,63 @@ import datetime as dt
 from django.db import models
 from django.utils import timezone
 
+from proofroom.core.throttling import counters_give_back, counters_prune, counters_take
+
 WINDOW = dt.timedelta(minutes=15)
-LIMITS = {"account": 5, "address": 20, "code": 10, "signup": 10}
+LIMITS = {
+    "pair": 5,
+    "account": 50,
+    "address": 20,
+    "device": 5,
+    "current": 5,
+    "code": 10,
+    "signup": 10,
+}
 
 
-class FailedAttempt(models.Model):
+class AttemptCounter(models.Model):
+    """Attempts of one scope and key (e.g. a user name from an address) in the current window."""
+
     studio = models.ForeignKey("gallery.Studio", on_delete=models.CASCADE, related_name="+")
     scope = models.CharField(max_length=10)
-    key = models.CharField(max_length=254)
-    at = models.DateTimeField(default=timezone.now)
+    key = models.CharField(max_length=400)
+    count = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["-at"]
-        indexes = [models.Index(fields=["studio", "scope", "key", "at"])]
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["studio", "scope", "key"], name="gallery_attempt_counter_once"
+            )
+        ]
+        indexes = [models.Index(fields=["started_at"], name="gallery_attempt_started")]
 
     def __str__(self) -> str:
-        return f"{self.scope}:{self.key} at {self.at:%H:%M}"
+        return f"{self.scope}:{self.key} × {self.count} since {self.started_at:%H:%M}"
 
 
-def throttled(*, studio_id: int, checks: dict[str, str]) -> bool:
-    """True when any (scope, key) has had its limit of failures in the window."""
-    since = timezone.now() - WINDOW
-    for scope, key in checks.items():
-        if not key:
-            continue
-        count = FailedAttempt.objects.filter(
-            studio_id=studio_id, scope=scope, key=key.lower(), at__gte=since
-        ).count()
-        if count >= LIMITS[scope]:
-            return True
-    return False
+def _where(studio_id: int, scope: str, key: str) -> dict[str, object]:
+    return {"studio_id": studio_id, "scope": scope, "key": key.lower()[:400]}
 
 
-def throttle_fail(*, studio_id: int, checks: dict[str, str]) -> None:
-    FailedAttempt.objects.bulk_create(
-        FailedAttempt(studio_id=studio_id, scope=scope, key=key.lower())
-        for scope, key in checks.items()
-        if key
+def throttle_take(*, studio_id: int, checks: dict[str, str]) -> bool:
+    """Count an attempt in each (scope, key); False, counting none, when any is at its limit."""
+    allowed = counters_take(
+        AttemptCounter,
+        [(_where(studio_id, scope, key), LIMITS[scope]) for scope, key in checks.items() if key],
+        window=WINDOW,
     )
-    FailedAttempt.objects.filter(at__lt=timezone.now() - 4 * WINDOW).delete()
+    counters_prune(AttemptCounter, window=WINDOW)
+    return allowed
+
+
+def throttle_give_back(*, studio_id: int, checks: dict[str, str]) -> None:
+    """The attempt succeeded: it is not counted against these (scope, key)s after all."""
+    counters_give_back(
+        AttemptCounter, [_where(studio_id, scope, key) for scope, key in checks.items() if key]
+    )
 
 
 def throttle_clear(*, studio_id: int, scope: str, key: str) -> None:
-    FailedAttempt.objects.filter(studio_id=studio_id, scope=scope, key=key.lower()).delete()
+    AttemptCounter.objects.filter(**_where(studio_id, scope, key)).delete()

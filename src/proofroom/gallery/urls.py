@@ -27,6 +27,7 @@ urlpatterns = [
     path(f"{event}groups/<int:group_id>/delete/", choosing.group_delete, name="group_delete"),
     path(f"{event}yearbook/", choosing.yearbook, name="yearbook"),
     path(f"{event}guest/", guests.guest_signup, name="guest_signup"),
+    path(f"{studio}guest/<str:token>/", guests.guest_confirm, name="guest_confirm"),
     path(f"{event}invite/", pages.invite, name="invite"),
     path(f"{studio}invite/<str:token>/", pages.invitation, name="invitation"),
     path(f"{event}cart/add/", store.add, name="cart_add"),

@@ -1,9 +1,12 @@
-"""Desk log-in, throttled: failed attempts per user name and per address.
+"""Desk log-in, throttled: attempts per user name and per address.
 
 Django's login view with a form that refuses, for 15 minutes, a user name that failed 5
 times or an address that failed 20 times, even with the right password then, so a
-password cannot be guessed at speed. A successful log-in clears its user name's count.
-Kept in the studio's database, beside the staff logins it protects.
+password cannot be guessed at speed. Each attempt is counted before the password is
+checked, atomically (see :mod:`proofroom.core.throttling`), so a burst of concurrent
+guesses gets no more than the limit checked. A successful log-in is not counted and
+clears its user name's count. Kept in the studio's database, beside the staff logins it
+protects.
 """
 
 from __future__ import annotations
@@ -19,41 +22,43 @@ from django.db import models
 from django.utils import timezone
 
 from proofroom.core.net import client_address
+from proofroom.core.throttling import counters_give_back, counters_prune, counters_take
 
 WINDOW = dt.timedelta(minutes=15)
 LIMITS = {"user": 5, "address": 20}
 TOO_MANY = "Too many attempts; try again in 15 minutes."
 
 
-class DeskLoginFailure(models.Model):
+class DeskLoginCounter(models.Model):
+    """Log-in attempts of one user name or one address in the current window."""
+
     scope = models.CharField(max_length=10)
     key = models.CharField(max_length=254)
-    at = models.DateTimeField(default=timezone.now)
+    count = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["-at"]
-        indexes = [models.Index(fields=["scope", "key", "at"])]
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="desk_login_counter_once")
+        ]
 
     def __str__(self) -> str:
-        return f"{self.scope}:{self.key} at {self.at:%H:%M}"
+        return f"{self.scope}:{self.key} × {self.count} since {self.started_at:%H:%M}"
 
 
-def login_throttled(checks: dict[str, str]) -> bool:
-    """True when a user name or address has had its limit of failures in the window."""
-    since = timezone.now() - WINDOW
-    return any(
-        DeskLoginFailure.objects.filter(scope=scope, key=key.lower(), at__gte=since).count()
-        >= LIMITS[scope]
-        for scope, key in checks.items()
-        if key
+def _wheres(checks: dict[str, str]) -> list[dict[str, Any]]:
+    return [{"scope": scope, "key": key.lower()[:254]} for scope, key in checks.items() if key]
+
+
+def login_attempt_take(checks: dict[str, str]) -> bool:
+    """Count an attempt for the user name and the address; False (counting none) when
+    either has had its limit in the window."""
+    allowed = counters_take(
+        DeskLoginCounter, [(w, LIMITS[w["scope"]]) for w in _wheres(checks)], window=WINDOW
     )
-
-
-def login_failed(checks: dict[str, str]) -> None:
-    DeskLoginFailure.objects.bulk_create(
-        DeskLoginFailure(scope=scope, key=key.lower()) for scope, key in checks.items() if key
-    )
-    DeskLoginFailure.objects.filter(at__lt=timezone.now() - 4 * WINDOW).delete()
+    counters_prune(DeskLoginCounter, window=WINDOW)
+    return allowed
 
 
 class ThrottledLogin(AuthenticationForm):
@@ -67,15 +72,16 @@ class ThrottledLogin(AuthenticationForm):
             else ""
         )
         checks = {"user": username, "address": address}
-        if login_throttled(checks):
+        if not login_attempt_take(checks):
             raise ValidationError(TOO_MANY, code="throttled")
         try:
             cleaned = super().clean()
         except ValidationError:
-            if self.user_cache is None:  # wrong user name or password (not: inactive)
-                login_failed(checks)
+            if self.user_cache is not None:  # the right password of an inactive user
+                counters_give_back(DeskLoginCounter, _wheres(checks))
             raise
-        DeskLoginFailure.objects.filter(scope="user", key=username.lower()).delete()
+        counters_give_back(DeskLoginCounter, _wheres(checks))
+        DeskLoginCounter.objects.filter(scope="user", key=username.lower()).delete()
         return cleaned
 
 

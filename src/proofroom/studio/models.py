@@ -9,7 +9,7 @@ from proofroom.studio.downloads import (
 )
 from proofroom.studio.images import Image, ImageGroup, ImportRejection
 from proofroom.studio.invoices import Deposit, Invoice, InvoiceLine, InvoiceStatus, Payment
-from proofroom.studio.logins import DeskLoginFailure
+from proofroom.studio.logins import DeskLoginCounter
 from proofroom.studio.online import OnlineSettings
 from proofroom.studio.pricelists import PackageItem, PriceList, Product
 from proofroom.studio.sessions import Session, SessionType
@@ -20,7 +20,7 @@ from proofroom.studio.workflow import StatusChange, WorkflowStage
 __all__ = [
     "Client",
     "Deposit",
-    "DeskLoginFailure",
+    "DeskLoginCounter",
     "DownloadCursor",
     "GuestLink",
     "Image",

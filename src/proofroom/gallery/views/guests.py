@@ -1,4 +1,5 @@
-"""Guests of private and public events: their own login, to keep favourites (and order)."""
+"""Guests of private and public events: their own login, to keep favourites (and order),
+opened by a link mailed to their address."""
 
 from __future__ import annotations
 
@@ -13,15 +14,17 @@ from django.views.decorators.http import require_http_methods
 
 from proofroom.gallery import access
 from proofroom.gallery.access import Visitor
-from proofroom.gallery.accounts import PasswordRefused, account_guest_create
+from proofroom.gallery.accounts import PasswordRefused, account_guest_activate
+from proofroom.gallery.events import OnlineSession
 from proofroom.gallery.forms import GuestSignupForm
-from proofroom.gallery.throttle import throttle_fail, throttled
+from proofroom.gallery.guests import guest_link_read, guest_signup_request
+from proofroom.gallery.throttle import throttle_take
 from proofroom.gallery.views.base import gallery_page, render_page, sign_in_url
 
 
 def _place(form: GuestSignupForm, error: ValidationError) -> None:
     """Put the service's refusals next to the fields they are about: the password rules
-    by the password; the rest (an email already signed up) by the email."""
+    by the password; the rest (the names) above the form."""
     if hasattr(error, "error_dict"):
         for name, errors in error.error_dict.items():
             form.add_error(name if name in form.fields else None, errors)
@@ -30,50 +33,88 @@ def _place(form: GuestSignupForm, error: ValidationError) -> None:
         about_password = isinstance(problem, PasswordRefused) or str(problem.code or "").startswith(
             "password"
         )
-        form.add_error("new_password" if about_password else "email", problem)
+        form.add_error("new_password" if about_password else None, problem)
 
 
 @require_http_methods(["GET", "POST"])
 @gallery_page()
 def guest_signup(request: HttpRequest, visitor: Visitor, session_uuid: uuid.UUID) -> HttpResponse:
-    """Create a guest login on a private or public event, signed in at once."""
+    """Sign up as a guest of a private or public event. Every address is answered the same
+    ("check your email"); the mail opens a new login, or reminds an existing one."""
     session = access.session_for_visitor(visitor=visitor, session_uuid=session_uuid)
     if not access.guests_welcome(session):
         raise Http404("No such page.")
-    event_url = reverse("gallery:event", args=[visitor.studio.slug, session.uuid])
+    studio = visitor.studio
+    event_url = reverse("gallery:event", args=[studio.slug, session.uuid])
     if visitor.account is not None:
         return redirect(event_url)
     form = GuestSignupForm(request.POST or None)
-    address = access.client_address(request)
-    if request.method == "POST" and throttled(
-        studio_id=visitor.studio.pk, checks={"signup": address}
-    ):
-        form.add_error(None, "Too many new logins from here; try again in 15 minutes.")
-    elif request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        # Every sign-up counts, not only failures: what abuse makes is accounts.
-        throttle_fail(studio_id=visitor.studio.pk, checks={"signup": address})
-        try:
-            account = account_guest_create(
-                studio_id=visitor.studio.pk,
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                email=data["email"],
-                password=data["new_password"],
-                session_uuid=session.uuid,
-            )
-        except ValidationError as error:
-            _place(form, error)
+    sign_in = sign_in_url(studio, event_url)
+    # Every sign-up counts, not only failures: what abuse makes is accounts and mail.
+    if request.method == "POST" and form.is_valid():
+        if not throttle_take(
+            studio_id=studio.pk, checks={"signup": access.client_address(request)}
+        ):
+            form.add_error(None, "Too many new logins from here; try again in 15 minutes.")
         else:
-            access.visitor_sign_in(request, visitor.studio, account)
-            messages.success(
-                request,
-                f"Welcome, {account.first_name}. Tap the heart on the photographs you love.",
-            )
-            return redirect(event_url)
+            data = form.cleaned_data
+            try:
+                guest_signup_request(
+                    studio=studio,
+                    session=session,
+                    grant=visitor.grants.get(str(session.uuid), ""),
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    email=data["email"],
+                    password=data["new_password"],
+                    link_for=lambda token: request.build_absolute_uri(
+                        reverse("gallery:guest_confirm", args=[studio.slug, token])
+                    ),
+                    sign_in_url=request.build_absolute_uri(sign_in),
+                )
+            except ValidationError as error:
+                _place(form, error)
+            else:
+                return render_page(
+                    request,
+                    visitor,
+                    "guest_sent.html",
+                    {"session": session, "email": data["email"], "sign_in": sign_in},
+                )
     return render_page(
-        request,
-        visitor,
-        "guest.html",
-        {"form": form, "session": session, "sign_in": sign_in_url(visitor.studio, event_url)},
+        request, visitor, "guest.html", {"form": form, "session": session, "sign_in": sign_in}
     )
+
+
+@require_http_methods(["GET", "POST"])
+@gallery_page()
+def guest_confirm(request: HttpRequest, visitor: Visitor, token: str) -> HttpResponse:
+    """The mailed link: a page whose button (a POST, so neither a mail scanner fetching the
+    link nor another site can use it) opens the guest login, signs this browser in and
+    shows the event."""
+    studio = visitor.studio
+    link = guest_link_read(studio=studio, token=token)
+    if link is None:
+        messages.error(request, "That link has expired or is not valid: sign up again.")
+        return redirect("gallery:landing", studio.slug)
+    event_url = reverse("gallery:event", args=[studio.slug, link.session])
+    if request.method != "POST":
+        return render_page(request, visitor, "guest_confirm.html", {"token": token})
+    try:
+        account = account_guest_activate(
+            studio_id=studio.pk, account_uuid=link.account, session_uuid=link.session
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(sign_in_url(studio, event_url))
+    if account is None:
+        messages.info(request, "Your guest login is open: sign in with your email.")
+        return redirect(sign_in_url(studio, event_url))
+    access.visitor_sign_in(request, studio, account)
+    session = OnlineSession.objects.filter(studio=studio, uuid=link.session).first()
+    if session is not None and link.grant:
+        access.visitor_grant(request, studio, session, link.grant)
+    messages.success(
+        request, f"Welcome, {account.first_name}. Tap the heart on the photographs you love."
+    )
+    return redirect(event_url)

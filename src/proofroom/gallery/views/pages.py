@@ -112,14 +112,18 @@ def login(request: HttpRequest, visitor: Visitor) -> HttpResponse:
             username=form.cleaned_data["username"],
             password=form.cleaned_data["password"],
             address=access.client_address(request),
+            device=access.device_of(request, studio),
         )
         if result.account is not None:
             access.visitor_sign_in(request, studio, result.account)
             target = safe_next(request, studio, form.cleaned_data["next"])
             if result.account.must_set_password:
                 url = reverse("gallery:set_password", args=[studio.slug])
-                return redirect(f"{url}?{urlencode({'next': target})}" if target else url)
-            return redirect(target or reverse("gallery:home", args=[studio.slug]))
+                response = redirect(f"{url}?{urlencode({'next': target})}" if target else url)
+            else:
+                response = redirect(target or reverse("gallery:home", args=[studio.slug]))
+            access.device_remember(request, response, studio, result.account)
+            return response
         form.add_error(None, result.error)
     return render_page(request, visitor, "login.html", {"form": form})
 
