@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('studio', '0007_desk_login_throttle'),
+        ('studio', '0008_feed_sync_lease'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('gallery', '0008_package_picks'),
+        ('gallery', '0009_feed_sequence'),
     ]
 
     operations = [
