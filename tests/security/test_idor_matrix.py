@@ -143,6 +143,7 @@ NOT_OWNED: dict[str, str] = {
     "events": "public events only",
     "code": "opening an event by its code (throttled, tested in test_gallery_access)",
     "invitation": "a capability link: the emailed token is the proof",
+    "guest_confirm": "a capability link: the mailed sign-up token is the proof (test_guests)",
     "cart": "the signed-in visitor's own carts (see test_own_pages_need_a_login)",
     "orders": "the signed-in visitor's own orders (see test_own_pages_need_a_login)",
     "stripe_webhook": "the card gateway's signed webhook, no visitor",
