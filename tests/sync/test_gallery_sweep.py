@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
 from pathlib import Path
 
 import httpx
 import pytest
+from django.conf import settings
 from django.core.files.storage import default_storage
+from django.db import connections
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from proofroom.cli import main as proofroom
-from proofroom.gallery.blobs import Blob, blob_key
+from proofroom.gallery.blobs import Blob, blob_key, blobs_missing
+from proofroom.gallery.db import atomic
 from proofroom.gallery.events import OnlineSession
 from proofroom.gallery.tenants import Studio as GalleryStudio
 from proofroom.gallery.tenants import api_key_create
@@ -28,6 +32,13 @@ from tests.sync.conftest import add_photos, days_from_today, mark
 from tests.sync.test_session_upload import CutAfter
 
 pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
+
+# A race needs a database that lets writers overlap; the test run's in-memory SQLite
+# refuses a second writer outright ("table is locked"), whatever the code does.
+ON_POSTGRESQL = pytest.mark.skipif(
+    connections[settings.GALLERY_DB].vendor != "postgresql",
+    reason="a race test: run with DATABASE_URL=postgres://…",
+)
 
 
 def _files(gallery_studio: GalleryStudio) -> set[str]:
@@ -167,11 +178,49 @@ def test_a_put_books_the_sweep_in_the_worker_which_sweeps_when_it_is_due(  # typ
     assert Blob.objects.count() == 9
 
     Blob.objects.update(touched_at=timezone.now() - dt.timedelta(hours=30))
-    from proofroom.gallery.tasks import blobs_sweep
+    from proofroom.gallery.tasks import blobs_sweep as booked_sweep
 
-    result = blobs_sweep.call()
+    result = booked_sweep.call()
 
     assert result["derivatives_deleted"] == 5
     assert set(Blob.objects.values_list("sha256", flat=True)) == {
         sha for i in images[-2:] for sha in (i.preview_sha256, i.thumbnail_sha256)
     }
+
+
+@ON_POSTGRESQL
+def test_a_sweep_skips_derivatives_a_publish_is_checking_at_that_moment(  # type: ignore[no-untyped-def]
+    wedding, sync, gallery_studio, monkeypatch
+) -> None:
+    """Issue 13, defect 4 (the race): while a session's publish holds its derivatives (it
+    has checked they are there and not committed yet), a sweep that finds them old and
+    unused leaves them alone, so the publish never commits a session whose photographs the
+    sweep deleted under it. Real threads on PostgreSQL."""
+    sent = _cut_upload(wedding, sync, monkeypatch)
+    Blob.objects.update(touched_at=timezone.now() - dt.timedelta(hours=30))
+    checked, release = threading.Event(), threading.Event()
+    answers: list[list[str]] = []
+
+    def publish_in_progress() -> None:
+        try:
+            with atomic():
+                answers.append(blobs_missing(studio_id=gallery_studio.pk, hashes=sent))
+                checked.set()
+                release.wait(timeout=60)
+        finally:
+            connections.close_all()
+
+    from proofroom.gallery.sweep import blobs_sweep
+
+    publisher = threading.Thread(target=publish_in_progress)
+    publisher.start()
+    assert checked.wait(timeout=60)
+    try:
+        report = blobs_sweep(grace=dt.timedelta(hours=24))
+    finally:
+        release.set()
+        publisher.join()
+
+    assert answers == [[]] and report.derivatives_deleted == 0
+    assert set(Blob.objects.values_list("sha256", flat=True)) == set(sent)
+    assert set(sent) <= {name.removesuffix(".jpg") for name in _files(gallery_studio)}
