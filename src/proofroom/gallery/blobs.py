@@ -2,6 +2,14 @@
 
 Keyed per studio so that one studio can never learn, by asking which hashes
 are missing, what another studio has uploaded.
+
+A file is whole or absent (:mod:`proofroom.core.storage` writes it to a temporary
+name, checks it and renames it into place). What is checked where, by cost: the size
+of each file (one ``stat``, or a HEAD on object storage) whenever a sync asks what is
+missing and whenever an image is served, so a file cut short or lost is sent again and
+never served in part; its full SHA-256 when a put finds a file already there, and for
+every file in ``proofroom gallery sweep --verify``, which deletes one that does not
+hash to its name so that the next sync sends it again.
 """
 
 from __future__ import annotations

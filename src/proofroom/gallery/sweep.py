@@ -194,6 +194,8 @@ def sweep_book(*, at: dt.datetime | None = None) -> None:
 def _enqueue(at: dt.datetime) -> None:
     from proofroom.gallery.tasks import blobs_sweep as sweep_task
 
+    if not sweep_task.get_backend().supports_defer:
+        return  # tasks run inline (debugging): only `proofroom gallery sweep` sweeps
     try:
         sweep_task.using(run_after=at).enqueue()
     except Exception:
