@@ -366,6 +366,30 @@ def cmd_gallery_reseal(args: argparse.Namespace) -> None:
         print("The older keys in PROOFROOM_SECRETS_KEY can now be removed.")
 
 
+def cmd_gallery_sweep(args: argparse.Namespace) -> None:
+    """Delete the derivatives no session uses and the stray files in the gallery's storage,
+    once older than the grace period; --verify also re-hashes every stored file."""
+    import datetime as dt
+
+    from django.conf import settings
+
+    if not settings.RUNS_GALLERY:
+        _fail("the sweep cleans the gallery's storage; run it on the gallery side")
+    from proofroom.gallery.sweep import blobs_sweep
+
+    hours = settings.SWEEP_GRACE_HOURS if args.grace_hours is None else args.grace_hours
+    if hours < 0:
+        _fail("--grace-hours cannot be negative")
+    report = blobs_sweep(grace=dt.timedelta(hours=hours), verify=args.verify)
+    print(f"Unused derivatives deleted: {report.derivatives_deleted}")
+    print(f"Stray files deleted: {report.files_deleted}")
+    if args.verify:
+        print(
+            f"Damaged files deleted: {report.damaged_files_deleted} "
+            "(the next sync sends them again)"
+        )
+
+
 def cmd_manage(argv: Sequence[str]) -> None:
     from django.core.management import execute_from_command_line
 
@@ -474,6 +498,20 @@ def build_parser() -> argparse.ArgumentParser:
         "reseal", help="seal the stored gateway secrets with the newest secrets key (rotation)"
     )
     reseal.set_defaults(func=cmd_gallery_reseal)
+
+    sweep = gsub.add_parser(
+        "sweep", help="delete derivatives no session uses and stray files, after a grace period"
+    )
+    sweep.add_argument(
+        "--grace-hours",
+        type=float,
+        default=None,
+        help="keep what is younger than this (default: PROOFROOM_SWEEP_GRACE_HOURS, 24)",
+    )
+    sweep.add_argument(
+        "--verify", action="store_true", help="also re-hash every file; drop the damaged ones"
+    )
+    sweep.set_defaults(func=cmd_gallery_sweep)
 
     sub.add_parser("manage", help="run a Django management command", add_help=False)
     return parser

@@ -262,6 +262,9 @@ TASKS = {
         "QUEUES": ["default", "images", "sync"],
     }
 }
+# The gallery's sweep deletes unused derivatives and stray files older than this: longer
+# than any sync, so it never takes what a sync in progress was told the gallery has.
+SWEEP_GRACE_HOURS = env_int("PROOFROOM_SWEEP_GRACE_HOURS", 24, minimum=1, maximum=24 * 90)
 
 # --- Email ---------------------------------------------------------------------------
 EMAIL_HOST = env_str("PROOFROOM_EMAIL_HOST", "")

@@ -35,6 +35,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.dateformat import format as date_format
 
 from proofroom.core.net import client_address as address_of
+from proofroom.core.storage import stored_size
 from proofroom.gallery.accounts import Account, account_authenticate
 from proofroom.gallery.blobs import Blob
 from proofroom.gallery.events import (
@@ -340,15 +341,16 @@ def image_for_visitor(*, visitor: Visitor, image_uuid: uuid.UUID) -> OnlineImage
 
 
 def blob_key_for(*, studio: Studio, sha256: str) -> str:
-    """Where a derivative of this studio is stored; Http404 when it is not there."""
-    key = (
+    """Where a derivative of this studio is stored; Http404 when it is not there, or its
+    file is not whole (never a part of a picture: the next sync sends it again)."""
+    found = (
         Blob.objects.filter(studio_id=studio.pk, sha256=sha256)
-        .values_list("key", flat=True)
+        .values_list("key", "size_bytes")
         .first()
     )
-    if key is None:
+    if found is None or stored_size(found[0]) != found[1]:
         raise Http404("No such image.")
-    return key
+    return found[0]
 
 
 # --------------------------------------------------------------------------- listings

@@ -9,6 +9,7 @@ from proofroom.gallery.mail import OutgoingMail
 from proofroom.gallery.orders import Cart, CartLine, Order, OrderLine, OrderPayment, WebhookEvent
 from proofroom.gallery.prepaid import PrepaidItem, PrepaidOrder
 from proofroom.gallery.selections import ClientGroup, Favourite, YearbookPick
+from proofroom.gallery.sweep import SweepBooking
 from proofroom.gallery.tenants import ApiKey, Studio
 from proofroom.gallery.throttle import AttemptCounter
 from proofroom.gallery.visits import GallerySession
@@ -39,6 +40,7 @@ __all__ = [
     "PriceList",
     "Product",
     "Studio",
+    "SweepBooking",
     "WebhookEvent",
     "YearbookPick",
 ]

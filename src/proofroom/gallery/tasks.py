@@ -15,3 +15,15 @@ def mail_retry() -> dict[str, int]:
     if report.failed or (not report.sent and mail_next_due() is not None):
         mail_retry_schedule()
     return {"sent": report.sent, "failed": report.failed, "gave_up": report.gave_up}
+
+
+@task(queue_name="default")
+def blobs_sweep() -> dict[str, int]:
+    """Delete the derivatives no session uses and stray files, past their grace period."""
+    from proofroom.gallery.sweep import sweep_run_booked
+
+    report = sweep_run_booked()
+    return {
+        "derivatives_deleted": report.derivatives_deleted,
+        "files_deleted": report.files_deleted,
+    }

@@ -10,11 +10,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
 
+from proofroom.core.storage import store_verified
 from proofroom.imaging import ImageRejected, Watermark, make_derivatives
 from proofroom.studio.images import DerivativeStatus, Image, ImportRejection
 from proofroom.studio.studios import Studio, studio_get
@@ -57,8 +57,7 @@ def watermark_for(studio: Studio | None) -> Watermark | None:
 def _store(data: bytes) -> tuple[str, str]:
     digest = hashlib.sha256(data).hexdigest()
     key = derivative_key(digest)
-    if not default_storage.exists(key):
-        key = default_storage.save(key, ContentFile(data))
+    store_verified(key=key, content=data, sha256=digest)
     return key, digest
 
 

@@ -16,11 +16,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.core.files import File
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
+from proofroom.core.storage import StoredFileDamaged, store_verified
 from proofroom.imaging import ImageRejected, inspect_original, sha256_file
 from proofroom.studio.images import Image, ImportRejection
 from proofroom.studio.sessions import Session
@@ -89,9 +88,15 @@ def image_import_file(
         return Outcome.REFUSED, exc.reason
 
     key = original_key(digest, info.format)
-    if not default_storage.exists(key):
-        with path.open("rb") as handle:
-            key = default_storage.save(key, File(handle, name=key))
+    with path.open("rb") as handle:
+        try:
+            store_verified(key=key, content=handle, sha256=digest)
+        except StoredFileDamaged:
+            reason = "The file changed while it was being imported; import it again."
+            ImportRejection.objects.update_or_create(
+                session=session, file_name=name, defaults={"reason": reason, "size_bytes": size}
+            )
+            return Outcome.REFUSED, reason
     try:
         with transaction.atomic():
             position = (

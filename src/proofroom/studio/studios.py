@@ -153,14 +153,13 @@ def watermark_image_set(*, studio: Studio, png: bytes | None) -> None:
     """Keep the studio's watermark PNG in storage under its content hash, or drop it."""
     import hashlib
 
-    from django.core.files.base import ContentFile
-    from django.core.files.storage import default_storage
+    from proofroom.core.storage import store_verified
 
     if png is None:
         studio.watermark_image = ""
     else:
-        key = f"watermarks/{hashlib.sha256(png).hexdigest()}.png"
-        if not default_storage.exists(key):
-            key = default_storage.save(key, ContentFile(png))
+        digest = hashlib.sha256(png).hexdigest()
+        key = f"watermarks/{digest}.png"
+        store_verified(key=key, content=png, sha256=digest)
         studio.watermark_image = key
     studio.save(update_fields=["watermark_image"])
