@@ -38,6 +38,7 @@ from proofroom.studio.invoices import (
     minor_units,
     payment_add,
     prepaid_set,
+    session_not_of_client,
     statuses_with_counts,
     studio_today_date,
 )
@@ -73,6 +74,8 @@ class NewInvoiceForm(forms.Form):
             data["client"] = data["session"].client
         if data.get("client") is None:
             self.add_error("client", "Choose the client, or one of their sessions.")
+        elif data.get("session") is not None and data["session"].client_id != data["client"].pk:
+            self.add_error("session", session_not_of_client(data["session"]))
         return data
 
 
