@@ -102,7 +102,7 @@ def test_two_desks_racing_for_one_code_leave_it_to_one_session(
             barrier.wait()
             mark(session, event_type="private", event_code="RACE")
             outcomes.append("saved")
-        except Exception as exc:  # noqa: BLE001 - the outcome is what the test looks at
+        except Exception as exc:  # the outcome is what the test looks at
             outcomes.append(" ".join(getattr(exc, "messages", [str(exc)])))
         finally:
             connections.close_all()
