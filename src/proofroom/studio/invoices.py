@@ -234,13 +234,14 @@ class Invoice(models.Model):
     def clean(self) -> None:
         # A web order may be a guest's, on a public event of another client's session;
         # an invoice made at the desk is for the client whose session it is.
+        session = self.session if self.session_id is not None else None
         if (
-            not self.is_web_order
-            and self.session_id is not None
+            session is not None
+            and not self.is_web_order
             and self.client_id is not None
-            and self.session.client_id != self.client_id
+            and session.client_id != self.client_id
         ):
-            raise ValidationError({"session": session_not_of_client(self.session)})
+            raise ValidationError({"session": session_not_of_client(session)})
 
     @property
     def is_web_order(self) -> bool:
