@@ -17,6 +17,7 @@ if settings.RUNS_STUDIO:
     admin.site.site_title = "Proofroom"
     admin.site.index_title = "Maintenance lists"
     admin.site.login_form = MaintenanceLoginForm
+    handler403 = "proofroom.studio.areas.permission_denied"
     urlpatterns += [
         path("desk/admin/", admin.site.urls),
         path("desk/", include("proofroom.studio.urls")),

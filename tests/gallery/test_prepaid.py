@@ -21,7 +21,7 @@ from proofroom.gallery.prepaid import (
     prepaid_withdraw,
 )
 from proofroom.gallery.publishing import session_take_down
-from proofroom.gallery.tenants import Studio
+from proofroom.gallery.tenants import Studio, api_key_create
 from proofroom.sync import protocol
 from proofroom.sync.protocol import ChangeKind, EventType
 from tests.gallery.conftest import Published, make_client, make_guest, publish, sign_in, today
@@ -184,13 +184,11 @@ def test_no_one_else_sees_a_clients_prepaid_order(
     assert "Invoice 1042" not in rival.get("/s/rival/account/").content.decode()
 
 
-def test_a_prepaid_order_on_an_event_lets_its_client_view_the_event(
+def test_a_prepaid_order_on_a_public_event_lets_its_client_view_the_event(
     client: Client, gallery_studio: Studio, ada: Account
 ) -> None:
     parent = make_client(gallery_studio, first="Pia", last="Berg", email="pia@berg.example")
-    school = publish(
-        gallery_studio, ada, images=4, event_type=EventType.PRIVATE, code="SCHOOL1", title="School"
-    )
+    school = publish(gallery_studio, ada, images=4, event_type=EventType.PUBLIC, title="School")
     prepaid_put(
         studio=gallery_studio,
         data=protocol.PrepaidOrder(
@@ -271,3 +269,58 @@ def test_after_the_session_expires_the_picks_can_no_longer_change(
     assert "This gallery has expired; your choices can no longer be changed." in page
     viewer.post(PAGE, {**picks(published, 0, 1), "action": "submit"})
     assert chosen(prepaid) == {PRINTS: None, CANVAS: None} and prepaid_changes() == []
+
+
+def _put_over_api(client: Client, key: str, order: protocol.PrepaidOrder) -> tuple[int, str]:
+    response = client.put(
+        f"/api/sync/v1/prepaid-orders/{order.uuid}",
+        order.model_dump_json(),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {key}",
+    )
+    return response.status_code, response.json().get("detail", "")
+
+
+def test_a_prepaid_order_on_another_clients_session_is_refused_and_never_shown(
+    client: Client, gallery_studio: Studio, ada: Account, published: Published
+) -> None:
+    """Issue 13, defect 9: an invoice for client Pia on client Ada's session (client-only, or
+    a private event) is refused by the sync API with a reason, and one an older gallery
+    stored anyway shows Pia neither the order nor Ada's photographs."""
+    pia = make_client(gallery_studio, first="Pia", last="Berg", email="pia@berg.example")
+    wedding = publish(
+        gallery_studio, ada, images=4, event_type=EventType.PRIVATE, code="ADA1", title="Wedding"
+    )
+    key = api_key_create(studio=gallery_studio)
+    for session in (published.session, wedding.session):
+        order = protocol.PrepaidOrder(
+            uuid=INVOICE,
+            number=7,
+            client=pia.client_uuid,
+            session=session.uuid,
+            currency="USD",
+            total=3000,
+            paid=3000,
+            items=[protocol.PrepaidItem(uuid=PRINTS, name="Print", quantity=1)],
+        )
+        status, detail = _put_over_api(client, key, order)
+        assert status == 409
+        assert "belongs to another client" in detail
+    assert not PrepaidOrder.objects.exists()
+
+    stored_earlier = PrepaidOrder.objects.create(
+        studio=gallery_studio,
+        uuid=INVOICE,
+        number=7,
+        account=pia,
+        session=published.session,
+        currency="USD",
+        total=3000,
+        paid=3000,
+    )
+    stored_earlier.items.create(uuid=PRINTS, name="Print", quantity=1)
+    sign_in(client, pia)
+    assert "Invoice 7" not in client.get("/s/northlight/account/").content.decode()
+    assert client.get(PAGE).status_code == 404
+    assert client.post(PAGE, {f"item-{PRINTS}": str(published.images[0].uuid)}).status_code == 404
+    assert client.get(f"/s/northlight/i/{published.images[0].uuid}/thumb/").status_code == 404

@@ -143,7 +143,8 @@ def test_prepaid_needs_a_session_and_lines(studio: Studio) -> None:
     no_session = invoice_create(client=ClientFactory())
     with pytest.raises(ValidationError, match="session"):
         prepaid_set(invoice=no_session, flag=True, actor=None)
-    empty = invoice_create(client=ClientFactory(), session=make_session())
+    session = make_session()
+    empty = invoice_create(client=session.client, session=session)
     prepaid_set(invoice=empty, flag=True, actor=None)
     with pytest.raises(pydantic.ValidationError):
         prepaid_manifest(empty)

@@ -61,6 +61,10 @@ log = logging.getLogger(__name__)
 TOO_MANY = "Too many attempts; try again in 15 minutes."
 LOGIN_REFUSED = "That user name and password do not match."
 CODE_UNKNOWN = "We could not find an event with that code."
+CODE_SHARED = (
+    "This code opens more than one event, so we cannot tell which is yours: "
+    "please ask the studio for your event's code."
+)
 NOT_CURRENT = "That is not your current password."
 INVITATIONS_PER_DAY = 25
 INVITE_GRANT = "invite"
@@ -276,8 +280,9 @@ class CodeResult:
 
 
 def code_attempt(*, studio: Studio, code: str, address: str) -> CodeResult:
-    """The private or public session with this event code (an open one first, else the
-    latest expired one), throttled per address. Wrong and unknown codes look the same."""
+    """The private or public session with this event code (the open one, else the latest
+    expired one), throttled per address. Wrong and unknown codes look the same; a code
+    that two open sessions share opens neither."""
     checks = {"code": address}
     if not throttle_take(studio_id=studio.pk, checks=checks):
         return CodeResult(None, TOO_MANY)
@@ -293,7 +298,13 @@ def code_attempt(*, studio: Studio, code: str, address: str) -> CodeResult:
     if not found:
         return CodeResult(None, CODE_UNKNOWN)
     throttle_give_back(studio_id=studio.pk, checks=checks)
-    return CodeResult(next((s for s in found if s.is_open), found[0]))
+    open_ones = [s for s in found if s.is_open]
+    if len(open_ones) > 1:
+        # Two sessions share the code (from an older desk): which guest is whose cannot be
+        # told, so neither opens rather than one client's guests seeing another's photos.
+        log.warning("Event code shared by %d open sessions of studio %s", len(open_ones), studio)
+        return CodeResult(None, CODE_SHARED)
+    return CodeResult(open_ones[0] if open_ones else found[0])
 
 
 # --------------------------------------------------------------------------- who may view

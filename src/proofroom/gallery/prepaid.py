@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -97,6 +97,16 @@ class PrepaidItem(models.Model):
         return f"{self.quantity} × {self.name} {self.size}".strip()
 
 
+def _may_see(session: OnlineSession, account: Account) -> bool:
+    """An account sees its own sessions and public events; a prepaid order never opens
+    another client's session (or a private event) to it."""
+    return session.account_id == account.pk or session.event_type == protocol.EventType.PUBLIC
+
+
+def _visible(account: Account) -> Q:
+    return Q(session__account=account) | Q(session__event_type=protocol.EventType.PUBLIC)
+
+
 # --------------------------------------------------------------------------- the studio's side
 
 
@@ -113,6 +123,11 @@ def prepaid_put(*, studio: Studio, data: protocol.PrepaidOrder) -> PrepaidOrder:
         raise PrepaidRefused("Upload the invoice's session first.")
     if session.taken_down_at is not None:
         raise PrepaidRefused("The invoice's session was taken down: upload it again first.")
+    if not _may_see(session, account):
+        raise PrepaidRefused(
+            "The invoice's session belongs to another client: "
+            "a prepaid order is for the client whose session it is."
+        )
     order, _ = PrepaidOrder.objects.select_for_update().update_or_create(
         studio=studio,
         uuid=data.uuid,
@@ -167,9 +182,10 @@ def prepaid_withdraw(*, studio: Studio, uuid: uuid.UUID) -> bool:
 
 
 def prepaid_orders_of(*, account: Account) -> list[PrepaidOrder]:
-    """The account's prepaid orders still offered, newest first, with their items."""
+    """The account's prepaid orders still offered, newest first, with their items; only
+    those of a session that is the account's own, whose images it may see."""
     return list(
-        PrepaidOrder.objects.filter(account=account, withdrawn_at=None)
+        PrepaidOrder.objects.filter(_visible(account), account=account, withdrawn_at=None)
         .select_related("session")
         .prefetch_related(Prefetch("items", queryset=PrepaidItem.objects.select_related("image")))
         .order_by("-created_at", "-pk")
@@ -179,7 +195,7 @@ def prepaid_orders_of(*, account: Account) -> list[PrepaidOrder]:
 def prepaid_of(*, account: Account, order_uuid: uuid.UUID) -> PrepaidOrder:
     """One of the account's prepaid orders; Http404 for anyone else's (or another studio's)."""
     order = get_object_or_404(
-        PrepaidOrder.objects.select_related("session", "studio"),
+        PrepaidOrder.objects.select_related("session", "studio").filter(_visible(account)),
         studio_id=account.studio_id,
         account=account,
         uuid=order_uuid,

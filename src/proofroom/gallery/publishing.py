@@ -89,6 +89,26 @@ def pricelist_put(*, studio: Studio, data: protocol.PriceList) -> PriceList:
     return price_list
 
 
+def _check_code_free(studio: Studio, data: protocol.Session) -> None:
+    """Guests open an event by its code alone, so no two sessions of a studio that are up
+    share one; publishes of a studio's events take turns on its row to keep it so."""
+    code = normalize_code(data.event_code)
+    if data.event_type == protocol.EventType.NONE or not code:
+        return
+    Studio.objects.select_for_update().filter(pk=studio.pk).exists()
+    other = (
+        OnlineSession.objects.filter(studio=studio, event_code=code, taken_down_at=None)
+        .exclude(event_type=protocol.EventType.NONE)
+        .exclude(uuid=data.uuid)
+        .first()
+    )
+    if other is not None:
+        raise PublishRefused(
+            f"The event code {code} is used by another online session of the studio "
+            f"(#{other.number} {other.title}): give this session another code."
+        )
+
+
 @atomic
 def session_publish(*, studio: Studio, data: protocol.Session) -> OnlineSession:
     """Publish or update an online session as one atomic change.
@@ -110,6 +130,7 @@ def session_publish(*, studio: Studio, data: protocol.Session) -> OnlineSession:
             raise PublishRefused("Upload the session's price list first.")
     if data.event_type == protocol.EventType.PRIVATE and not normalize_code(data.event_code):
         raise PublishRefused("A private event needs an event code.")
+    _check_code_free(studio, data)
 
     session, _ = OnlineSession.objects.select_for_update().update_or_create(
         studio=studio,

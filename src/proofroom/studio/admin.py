@@ -3,11 +3,14 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
+from proofroom.studio.areas import maintenance_open
 from proofroom.studio.invoices import Invoice, InvoiceStatus
 from proofroom.studio.pricelists import PackageItem, PriceList, Product
 from proofroom.studio.sessions import SessionType
 from proofroom.studio.studios import Studio
 from proofroom.studio.workflow import WorkflowStage
+
+admin.site.has_permission = maintenance_open  # type: ignore[method-assign]
 
 
 @admin.register(Studio)

@@ -231,6 +231,18 @@ class Invoice(models.Model):
     def __str__(self) -> str:
         return f"Invoice {self.number}"
 
+    def clean(self) -> None:
+        # A web order may be a guest's, on a public event of another client's session;
+        # an invoice made at the desk is for the client whose session it is.
+        session = self.session if self.session_id is not None else None
+        if (
+            session is not None
+            and not self.is_web_order
+            and self.client_id is not None
+            and session.client_id != self.client_id
+        ):
+            raise ValidationError({"session": session_not_of_client(session)})
+
     @property
     def is_web_order(self) -> bool:
         return self.web_order_uuid is not None
@@ -245,6 +257,13 @@ class Invoice(models.Model):
         if self.prepaid_needs_upload:
             return PrepaidState.WITHDRAWING
         return PrepaidState.NONE
+
+
+def session_not_of_client(session: Session) -> str:
+    return (
+        f"Session #{session.number} belongs to {session.client}: "
+        "choose one of this client's sessions."
+    )
 
 
 class InvoiceLine(models.Model):
@@ -957,6 +976,8 @@ def prepaid_set(*, invoice: Invoice, flag: bool, actor: Actor) -> Invoice:
         raise ValidationError(
             "Choose the invoice's session first: the client picks images of that session online."
         )
+    if flag:
+        locked.clean()
     locked.prepaid_online = flag
     locked.prepaid_problem = ""
     if flag or locked.prepaid_uploaded_at is not None:

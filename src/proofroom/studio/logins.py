@@ -86,7 +86,13 @@ class ThrottledLogin(AuthenticationForm):
 
 
 class DeskLoginForm(ThrottledLogin):
-    """The desk's log-in page."""
+    """The desk's log-in page: staff logins only. Any other is told what a wrong password
+    is told, so the page does not confirm a client's or a guest's password."""
+
+    def confirm_login_allowed(self, user: Any) -> None:
+        super().confirm_login_allowed(user)
+        if not user.is_staff:
+            raise self.get_invalid_login_error()
 
 
 class MaintenanceLoginForm(ThrottledLogin, AdminAuthenticationForm):

@@ -1,5 +1,6 @@
 """The studio's own records. Each domain's models live in its module; this collects them."""
 
+from proofroom.studio.areas import DeskArea
 from proofroom.studio.clients import Client
 from proofroom.studio.downloads import (
     DownloadCursor,
@@ -20,6 +21,7 @@ from proofroom.studio.workflow import StatusChange, WorkflowStage
 __all__ = [
     "Client",
     "Deposit",
+    "DeskArea",
     "DeskLoginCounter",
     "DownloadCursor",
     "GuestLink",

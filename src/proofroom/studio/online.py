@@ -11,7 +11,8 @@ import zoneinfo
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from proofroom.studio.clients import Client
@@ -32,6 +33,14 @@ class OnlineState(models.TextChoices):
     PENDING = "pending", "Waiting for the next sync"
     ONLINE = "online", "Online"
     REMOVED = "removed", "Taken down"
+
+
+LIVE_STATES = [OnlineState.PENDING, OnlineState.ONLINE]
+LIVE_EVENT = (
+    models.Q(state__in=LIVE_STATES)
+    & models.Q(event_type__in=[EventType.PRIVATE, EventType.PUBLIC])
+    & ~models.Q(event_code="")
+)
 
 
 class OnlineSettings(models.Model):
@@ -69,6 +78,16 @@ class OnlineSettings(models.Model):
 
     class Meta:
         ordering = ["expire_date"]
+        constraints = [
+            # Guests open an event by its code alone: two online sessions sharing one
+            # would let one client's guests into the other's gallery.
+            models.UniqueConstraint(
+                Upper("event_code"),
+                condition=LIVE_EVENT,
+                name="online_event_code_unique",
+                violation_error_message="Another online session uses this event code already.",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.session} online until {self.expire_date}"
@@ -121,6 +140,42 @@ def images_for_upload(
     return sorted(ids)
 
 
+def event_code_normalize(code: str) -> str:
+    """Without spaces, as the gallery compares codes (which also ignores case)."""
+    return "".join(code.split())
+
+
+def event_code_holder(*, code: str, session: Session | None = None) -> OnlineSettings | None:
+    """The online session (other than ``session``) whose event opens with ``code``."""
+    if not event_code_normalize(code):
+        return None
+    found = (
+        OnlineSettings.objects.filter(LIVE_EVENT)
+        .annotate(code_ci=Upper("event_code"))
+        .filter(code_ci=event_code_normalize(code).upper())
+        .select_related("session", "session__client")
+    )
+    if session is not None:
+        found = found.exclude(session=session)
+    return found.first()
+
+
+def _check_event_code_free(online: OnlineSettings) -> None:
+    if online.event_type == EventType.NONE or online.state not in LIVE_STATES:
+        return
+    holder = event_code_holder(code=online.event_code, session=online.session)
+    if holder is not None:
+        other = holder.session
+        raise ValidationError(
+            {
+                "event_code": (
+                    f"Session #{other.number} {other.title} ({other.client}) uses the event "
+                    f"code {holder.event_code} already: choose another code."
+                )
+            }
+        )
+
+
 @transaction.atomic
 def session_mark_for_upload(
     *,
@@ -139,15 +194,21 @@ def session_mark_for_upload(
     online.expire_date = studio_today() + dt.timedelta(days=days_active)
     online.price_list = price_list
     online.event_type = event_type
-    online.event_code = event_code.strip()
+    online.event_code = event_code_normalize(event_code)
     online.event_description = event_description.strip()
+    online.state = OnlineState.PENDING if online.state != OnlineState.ONLINE else online.state
+    _check_event_code_free(online)
     online.full_clean(exclude=["session"])
     if not image_ids:
         raise ValidationError("Choose at least one image to upload.")
-    online.state = OnlineState.PENDING if online.state != OnlineState.ONLINE else online.state
     online.needs_upload = True
     online.revision += 1
-    online.save()
+    try:
+        with transaction.atomic():
+            online.save()
+    except IntegrityError:
+        _check_event_code_free(online)  # a session saved the same code meanwhile
+        raise
     online.images.set(Image.objects.filter(session=session, pk__in=image_ids))
     for group in ImageGroup.objects.filter(session=session):
         show = group.pk in online_group_ids

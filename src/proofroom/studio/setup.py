@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from proofroom.studio.areas import Area, DeskArea
 from proofroom.studio.invoices import Invoice, invoice_statuses_ensure
 from proofroom.studio.studios import Studio, studio_setup
 from proofroom.studio.workflow import workflow_setup
@@ -28,10 +29,26 @@ class SetupResult:
     owner: User | None
 
 
+# What each default group opens on the desk; an assistant edits ordinary invoices and
+# takes payments, but changes neither the studio's settings nor its maintenance lists.
+GROUP_AREAS = {
+    OWNER_GROUP: list(Area),
+    ASSISTANT_GROUP: [Area.CLIENTS, Area.SESSIONS, Area.INVOICES, Area.SYNC],
+}
+
+
 def security_groups_ensure() -> None:
     """The default security groups; studios adjust their permissions in maintenance."""
-    for name in (OWNER_GROUP, ASSISTANT_GROUP):
-        Group.objects.get_or_create(name=name)
+    area_type = ContentType.objects.get_for_model(DeskArea, for_concrete_model=False)
+    for name, areas in GROUP_AREAS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        for area in areas:
+            permission, _ = Permission.objects.get_or_create(
+                codename=f"desk_{area.value}",
+                content_type=area_type,
+                defaults={"name": f"Can open the desk's {area.label.lower()}"},
+            )
+            group.permissions.add(permission)
     # Only the owner may edit downloaded web orders; an assistant may view them and take payments.
     edit_web_orders, _ = Permission.objects.get_or_create(
         codename="change_web_order_invoice",

@@ -3,25 +3,25 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from proofroom.studio.areas import Area, desk_page
 from proofroom.studio.clients import Client, client_create, client_update, clients_search
 from proofroom.studio.forms import ClientForm
 from proofroom.studio.invoices import invoices_search
 from proofroom.studio.sessions import sessions_search
 
 
-@login_required
+@desk_page(Area.CLIENTS)
 def client_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     page = Paginator(clients_search(query=query), 50).get_page(request.GET.get("page"))
     return render(request, "studio/clients/list.html", {"page": page, "query": query})
 
 
-@login_required
+@desk_page(Area.CLIENTS)
 def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     client = get_object_or_404(Client, pk=pk)
     sessions = sessions_search().filter(client=client)
@@ -33,7 +33,7 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@desk_page(Area.CLIENTS)
 def client_new(request: HttpRequest) -> HttpResponse:
     form = ClientForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -43,7 +43,7 @@ def client_new(request: HttpRequest) -> HttpResponse:
     return render(request, "studio/clients/form.html", {"form": form, "client": None})
 
 
-@login_required
+@desk_page(Area.CLIENTS)
 def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
     client = get_object_or_404(Client, pk=pk)
     form = ClientForm(request.POST or None, instance=client)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -12,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from proofroom.studio.areas import Area, desk_page
 from proofroom.studio.deposits import (
     deposit_by_method,
     deposit_candidates,
@@ -32,7 +32,7 @@ def _currency() -> str:
     return studio.currency if studio else "USD"
 
 
-@login_required
+@desk_page(Area.INVOICES)
 def deposit_list(request: HttpRequest) -> HttpResponse:
     form = DayForm(request.GET or None, initial={"date": studio_today_date()})
     day = form.cleaned_data["date"] if form.is_valid() else studio_today_date()
@@ -52,8 +52,8 @@ def deposit_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@desk_page(Area.INVOICES)
 @require_POST
-@login_required
 def deposit_record(request: HttpRequest) -> HttpResponse:
     form = DayForm(request.POST)
     if not form.is_valid():
@@ -74,7 +74,7 @@ def deposit_record(request: HttpRequest) -> HttpResponse:
     return redirect("studio:deposit_detail", pk=deposit.pk)
 
 
-@login_required
+@desk_page(Area.INVOICES)
 def deposit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     deposit = get_object_or_404(Deposit.objects.select_related("created_by"), pk=pk)
     payments = list(deposit.payments.select_related("invoice__client").order_by("method", "pk"))

@@ -12,7 +12,6 @@ from urllib.parse import quote, urlencode
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,6 +19,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_GET
 
 from proofroom.studio import exports
+from proofroom.studio.areas import Area, desk_page
 from proofroom.studio.exports import COLOUR_LABELS, REJECT, ExportSource, XmpOptions
 from proofroom.studio.sessions import Session
 from proofroom.studio.views.sessions_common import session_context, session_or_404
@@ -85,8 +85,8 @@ def _attachment(content: bytes, content_type: str, names: tuple[str, str]) -> Ht
     return response
 
 
+@desk_page(Area.SESSIONS)
 @require_GET
-@login_required
 def session_export(request: HttpRequest, number: int) -> HttpResponse:
     session = session_or_404(number)
     sources = exports.export_sources(session=session)
@@ -102,8 +102,8 @@ def session_export(request: HttpRequest, number: int) -> HttpResponse:
     return render(request, "studio/sessions/export.html", context)
 
 
+@desk_page(Area.SESSIONS)
 @require_GET
-@login_required
 def export_lightroom(request: HttpRequest, number: int) -> HttpResponse:
     session = session_or_404(number)
     source = _source_or_404(session, request.GET.get("source", ""))
@@ -117,8 +117,8 @@ def export_lightroom(request: HttpRequest, number: int) -> HttpResponse:
     return _attachment(names.text.encode(), "text/plain; charset=utf-8", file_name)
 
 
+@desk_page(Area.SESSIONS)
 @require_GET
-@login_required
 def export_file_names(request: HttpRequest, number: int) -> HttpResponse:
     session = session_or_404(number)
     source = _source_or_404(session, request.GET.get("source", ""))
@@ -132,8 +132,8 @@ def export_file_names(request: HttpRequest, number: int) -> HttpResponse:
     return _attachment(names.text.encode(), "text/plain; charset=utf-8", file_name)
 
 
+@desk_page(Area.SESSIONS)
 @require_GET
-@login_required
 def export_sidecars(request: HttpRequest, number: int) -> HttpResponse:
     session = session_or_404(number)
     source = _source_or_404(session, request.GET.get("source", ""))

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from proofroom.studio.areas import desk_page
 from proofroom.studio.online import sessions_expiring
 from proofroom.studio.sessions import sessions_search
 from proofroom.studio.studios import studio_get
@@ -13,7 +13,7 @@ from proofroom.studio.syncs import last_scheduled_sync
 from proofroom.studio.workflow import stages_with_counts
 
 
-@login_required
+@desk_page(None)
 def home(request: HttpRequest) -> HttpResponse:
     studio = studio_get()
     warning_days = studio.expire_warning_days if studio else 7

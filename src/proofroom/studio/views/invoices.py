@@ -8,7 +8,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -16,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from proofroom.studio.areas import Area, desk_page
 from proofroom.studio.clients import Client
 from proofroom.studio.images import Image
 from proofroom.studio.invoices import (
@@ -38,6 +38,7 @@ from proofroom.studio.invoices import (
     minor_units,
     payment_add,
     prepaid_set,
+    session_not_of_client,
     statuses_with_counts,
     studio_today_date,
 )
@@ -73,6 +74,8 @@ class NewInvoiceForm(forms.Form):
             data["client"] = data["session"].client
         if data.get("client") is None:
             self.add_error("client", "Choose the client, or one of their sessions.")
+        elif data.get("session") is not None and data["session"].client_id != data["client"].pk:
+            self.add_error("session", session_not_of_client(data["session"]))
         return data
 
 
@@ -161,7 +164,7 @@ def _problem(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
-@login_required
+@desk_page(Area.INVOICES)
 def invoice_list(request: HttpRequest) -> HttpResponse:
     invoice_statuses_ensure()
     form = InvoiceSearchForm(request.GET or None)
@@ -187,7 +190,7 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@desk_page(Area.INVOICES)
 def invoice_new(request: HttpRequest) -> HttpResponse:
     initial = {
         "client": request.GET.get("client"),
@@ -206,7 +209,7 @@ def invoice_new(request: HttpRequest) -> HttpResponse:
     return render(request, "studio/invoices/new.html", {"form": form})
 
 
-@login_required
+@desk_page(Area.INVOICES)
 def invoice_detail(request: HttpRequest, number: int) -> HttpResponse:
     """The Lines tab: add a product (with an image of the session), remove a line."""
     invoice = _invoice_or_404(number)
@@ -239,7 +242,7 @@ def invoice_detail(request: HttpRequest, number: int) -> HttpResponse:
     return render(request, "studio/invoices/lines.html", context)
 
 
-@login_required
+@desk_page(Area.INVOICES)
 def invoice_payments(request: HttpRequest, number: int) -> HttpResponse:
     invoice = _invoice_or_404(number)
     balance = invoice.total - invoice_paid(invoice)
@@ -277,7 +280,7 @@ def invoice_payments(request: HttpRequest, number: int) -> HttpResponse:
     return render(request, "studio/invoices/payments.html", context)
 
 
-@login_required
+@desk_page(Area.INVOICES)
 def invoice_other(request: HttpRequest, number: int) -> HttpResponse:
     """Status, date, shipping, notes, and "prepaid order for online ordering"."""
     invoice = _invoice_or_404(number)
@@ -323,7 +326,7 @@ def invoice_other(request: HttpRequest, number: int) -> HttpResponse:
     return render(request, "studio/invoices/other.html", context)
 
 
-@login_required
+@desk_page(Area.INVOICES)
 def invoice_statuses(request: HttpRequest) -> HttpResponse:
     """The maintenance list of invoice statuses: add one, rename one."""
     invoice_statuses_ensure()

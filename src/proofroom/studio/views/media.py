@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
@@ -10,13 +9,14 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
 from proofroom.imaging import MEDIA_TYPES
+from proofroom.studio.areas import Area, desk_page
 from proofroom.studio.images import Image
 
 KINDS = {"thumb": "thumbnail_key", "preview": "preview_key", "original": "original_key"}
 
 
+@desk_page(Area.SESSIONS)
 @require_GET
-@login_required
 def image_file(request: HttpRequest, image_uuid: str, kind: str) -> FileResponse:
     if kind not in KINDS:
         raise Http404("No such kind of image file.")

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from proofroom.studio.areas import Area, desk_page
 from proofroom.studio.clients import Client
 from proofroom.studio.downloads import YearbookSettings, yearbook_configure
 from proofroom.studio.images import Image, ImageGroup, Rating
@@ -54,7 +56,24 @@ def _ids(request: HttpRequest, name: str) -> list[int]:
     return [int(v) for v in request.POST.getlist(name) if v.isdigit()]
 
 
-@login_required
+@dataclass(frozen=True)
+class UploaderChoices:
+    """What the uploader's boxes show ticked."""
+
+    ratings: set[str]
+    groups: set[int]
+    images: set[int]
+    online_groups: set[int]
+
+
+def _tab_with_errors(form: SessionInfoForm) -> str:
+    """The tab to open: Session Info when one of its fields is refused, else Images."""
+    if any(name in form.errors for name in form.fields):
+        return "tab-info"
+    return "tab-images"
+
+
+@desk_page(Area.SESSIONS)
 def uploader(request: HttpRequest, number: int) -> HttpResponse:
     session = session_or_404(number)
     online = online_defaults(session=session)
@@ -98,6 +117,22 @@ def uploader(request: HttpRequest, number: int) -> HttpResponse:
             return redirect("studio:sync_run", pk=run.pk)
     images = list(Image.objects.filter(session=session).prefetch_related("groups"))
     already = set(online.images.values_list("pk", flat=True)) if online.pk else set()
+    groups = session.groups.annotate(n=Count("images")).order_by("name", "pk")
+    if request.method == "POST":
+        # Refused: the page comes back with every choice as the user left it.
+        picked = UploaderChoices(
+            ratings=set(request.POST.getlist("rating")),
+            groups=set(_ids(request, "group")),
+            images=set(_ids(request, "image")),
+            online_groups=set(_ids(request, "online_group")),
+        )
+    else:
+        picked = UploaderChoices(
+            ratings=set() if already else {Rating.SELECTED.value},
+            groups=set(),
+            images=already,
+            online_groups={g.pk for g in groups if g.show_online},
+        )
     counts = dict(
         Image.objects.filter(session=session).values_list("rating").annotate(n=Count("pk"))
     )
@@ -107,9 +142,10 @@ def uploader(request: HttpRequest, number: int) -> HttpResponse:
             "form": form,
             "online": online,
             "images": images,
-            "already": already,
+            "picked": picked,
+            "open_tab": _tab_with_errors(form),
             "ratings": [(r.value, r.label, counts.get(r.value, 0)) for r in Rating],
-            "groups": session.groups.annotate(n=Count("images")).order_by("name", "pk"),
+            "groups": groups,
             "today": studio_today().isoformat(),
         }
     )
@@ -139,7 +175,7 @@ class ExtendForm(forms.Form):
     expire_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
 
 
-@login_required
+@desk_page(Area.SESSIONS)
 def online_tab(request: HttpRequest, number: int) -> HttpResponse:
     session = session_or_404(number)
     online = OnlineSettings.objects.filter(session=session).first()
@@ -193,8 +229,8 @@ def online_tab(request: HttpRequest, number: int) -> HttpResponse:
     return render(request, "studio/sessions/online.html", context)
 
 
+@desk_page(Area.CLIENTS)
 @require_POST
-@login_required
 def reset_login(request: HttpRequest, pk: int) -> HttpResponse:
     client = get_object_or_404(Client, pk=pk)
     client_reset_login(client=client)

@@ -8,10 +8,10 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from proofroom.studio.areas import Area, desk_page
 from proofroom.studio.invoices import major_units, minor_units
 from proofroom.studio.studios import (
     ORDERING_FIELDS,
@@ -134,8 +134,7 @@ class AutoSyncForm(forms.Form):
     )
 
 
-@login_required
-@permission_required("studio.change_studio", raise_exception=True)
+@desk_page(Area.SETTINGS)
 def preferences(request: HttpRequest) -> HttpResponse:
     studio = studio_get()
     if studio is None:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from proofroom.studio.areas import Area, desk_page
 from proofroom.studio.pricelists import (
     PackageItem,
     PriceList,
@@ -27,7 +27,7 @@ class ProductForm(forms.Form):
     price = forms.DecimalField(min_value=0, max_digits=10, decimal_places=2, help_text="e.g. 25.00")
 
 
-@login_required
+@desk_page(Area.SETTINGS)
 def pricelist_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and request.POST.get("action") == "sample":
         studio = studio_get()
@@ -38,7 +38,7 @@ def pricelist_list(request: HttpRequest) -> HttpResponse:
     return render(request, "studio/pricelists/list.html", {"lists": lists})
 
 
-@login_required
+@desk_page(Area.SETTINGS)
 def pricelist_detail(request: HttpRequest, pk: int) -> HttpResponse:
     price_list = get_object_or_404(PriceList, pk=pk)
     form = ProductForm(request.POST or None)

@@ -6,7 +6,6 @@ import tempfile
 from pathlib import Path
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -14,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from proofroom.studio.areas import Area, desk_page
 from proofroom.studio.forms import ImportFolderForm, SessionForm
 from proofroom.studio.images import ImportRejection
 from proofroom.studio.imports import ImportSummary, folder_check, session_import_files
@@ -29,7 +29,7 @@ from proofroom.studio.views.sessions_common import session_context, session_or_4
 from proofroom.studio.workflow import WorkflowStage
 
 
-@login_required
+@desk_page(Area.SESSIONS)
 def session_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     stage = WorkflowStage.objects.filter(pk=request.GET.get("stage") or 0).first()
@@ -43,7 +43,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@desk_page(Area.SESSIONS)
 def session_new(request: HttpRequest) -> HttpResponse:
     initial = {"date": timezone.localdate(), "client": request.GET.get("client")}
     form = SessionForm(request.POST or None, initial=initial)
@@ -54,7 +54,7 @@ def session_new(request: HttpRequest) -> HttpResponse:
     return render(request, "studio/sessions/form.html", {"form": form, "session": None})
 
 
-@login_required
+@desk_page(Area.SESSIONS)
 def session_edit(request: HttpRequest, number: int) -> HttpResponse:
     session = session_or_404(number)
     form = SessionForm(
@@ -73,7 +73,7 @@ def session_edit(request: HttpRequest, number: int) -> HttpResponse:
     return render(request, "studio/sessions/form.html", {"form": form, "session": session})
 
 
-@login_required
+@desk_page(Area.SESSIONS)
 def session_detail(request: HttpRequest, number: int) -> HttpResponse:
     session = session_or_404(number)
     context = session_context(session, "overview")
@@ -84,8 +84,8 @@ def session_detail(request: HttpRequest, number: int) -> HttpResponse:
     return render(request, "studio/sessions/detail.html", context)
 
 
+@desk_page(Area.SESSIONS)
 @require_POST
-@login_required
 def session_status(request: HttpRequest, number: int) -> HttpResponse:
     session = session_or_404(number)
     stage = get_object_or_404(WorkflowStage, pk=request.POST.get("stage") or 0)
@@ -109,7 +109,7 @@ def _report(request: HttpRequest, summary: ImportSummary) -> None:
         messages.warning(request, f"{name}: {reason}")
 
 
-@login_required
+@desk_page(Area.SESSIONS)
 def session_import(request: HttpRequest, number: int) -> HttpResponse:
     session = session_or_404(number)
     folder_form = ImportFolderForm(request.POST if "folder" in request.POST else None)

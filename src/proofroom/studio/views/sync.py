@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from proofroom.studio.areas import Area, desk_page
 from proofroom.studio.online import sessions_expiring
 from proofroom.studio.studios import studio_get
 from proofroom.studio.syncs import (
@@ -28,7 +28,7 @@ UPLOAD_KINDS = [
 ]
 
 
-@login_required
+@desk_page(Area.SYNC)
 def synchronizer(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         kinds = [k for k in request.POST.getlist("kind") if k in SyncKind.values]
@@ -63,7 +63,7 @@ def synchronizer(request: HttpRequest) -> HttpResponse:
     return render(request, "studio/sync/synchronizer.html", context)
 
 
-@login_required
+@desk_page(Area.SYNC)
 def sync_run(request: HttpRequest, pk: int) -> HttpResponse:
     sync_runs_expire()
     run = get_object_or_404(SyncRun.objects.select_related("started_by"), pk=pk)

@@ -11,7 +11,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -22,6 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from proofroom.studio import images as studio_images
+from proofroom.studio.areas import Area, desk_page
 from proofroom.studio.images import Image, ImageGroup, Rating
 from proofroom.studio.sessions import Session
 from proofroom.studio.views.sessions_common import session_context, session_or_404
@@ -152,8 +152,8 @@ def _own_images_or_404(session: Session, ids: list[int]) -> None:
 # --- Views --------------------------------------------------------------------------------
 
 
+@desk_page(Area.SESSIONS)
 @require_GET
-@login_required
 def session_images(request: HttpRequest, number: int) -> HttpResponse:
     session = session_or_404(number)
     rating = request.GET.get("rating", "")
@@ -177,8 +177,8 @@ def session_images(request: HttpRequest, number: int) -> HttpResponse:
     return render(request, "studio/sessions/viewer.html", context)
 
 
+@desk_page(Area.SESSIONS)
 @require_POST
-@login_required
 def images_rate(request: HttpRequest, number: int) -> HttpResponse:
     session = session_or_404(number)
     form = RateForm(request.POST)
@@ -193,8 +193,8 @@ def images_rate(request: HttpRequest, number: int) -> HttpResponse:
     return _back(request, session)
 
 
+@desk_page(Area.SESSIONS)
 @require_POST
-@login_required
 def group_create(request: HttpRequest, number: int) -> HttpResponse:
     session = session_or_404(number)
     form = GroupNameForm(request.POST)
@@ -208,8 +208,8 @@ def group_create(request: HttpRequest, number: int) -> HttpResponse:
     return _back(request, session)
 
 
+@desk_page(Area.SESSIONS)
 @require_POST
-@login_required
 def group_rename(request: HttpRequest, number: int, group_id: int) -> HttpResponse:
     session = session_or_404(number)
     group = group_or_404(session=session, group_id=group_id)
@@ -225,8 +225,8 @@ def group_rename(request: HttpRequest, number: int, group_id: int) -> HttpRespon
     return _back(request, session)
 
 
+@desk_page(Area.SESSIONS)
 @require_POST
-@login_required
 def group_delete(request: HttpRequest, number: int, group_id: int) -> HttpResponse:
     session = session_or_404(number)
     group = group_or_404(session=session, group_id=group_id)
@@ -236,8 +236,8 @@ def group_delete(request: HttpRequest, number: int, group_id: int) -> HttpRespon
     return redirect(_viewer_url(session))
 
 
+@desk_page(Area.SESSIONS)
 @require_POST
-@login_required
 def group_online(request: HttpRequest, number: int, group_id: int) -> HttpResponse:
     session = session_or_404(number)
     group = group_or_404(session=session, group_id=group_id)
@@ -266,14 +266,14 @@ def _group_images_change(
     return _back(request, session)
 
 
+@desk_page(Area.SESSIONS)
 @require_POST
-@login_required
 def group_add_images(request: HttpRequest, number: int, group_id: int) -> HttpResponse:
     return _group_images_change(request, number, group_id, add=True)
 
 
+@desk_page(Area.SESSIONS)
 @require_POST
-@login_required
 def group_remove_images(request: HttpRequest, number: int, group_id: int) -> HttpResponse:
     return _group_images_change(request, number, group_id, add=False)
 

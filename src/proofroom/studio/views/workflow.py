@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from proofroom.studio.areas import Area, desk_page
 from proofroom.studio.sessions import Session, sessions_search
 from proofroom.studio.workflow import stages_with_counts
 
 SESSIONS_PER_STAGE = 30
 
 
-@login_required
+@desk_page(Area.SESSIONS)
 def hub(request: HttpRequest) -> HttpResponse:
     stages = list(stages_with_counts())
     # One query per stage (a handful), each limited: flat however many sessions there are.

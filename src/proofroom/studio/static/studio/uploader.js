@@ -13,7 +13,16 @@
     });
   };
   tabs.forEach((t) => t.addEventListener("click", (e) => { e.preventDefault(); show(t); }));
-  show(tabs[0]);
+  // After a refusal the page opens on the tab holding the problem; the summary's links
+  // lead to theirs.
+  const tabFor = (id) => tabs.find((t) => t.getAttribute("href") === "#" + id);
+  show(tabFor(form.dataset.openTab) || tabs[0]);
+  form.querySelectorAll('.error-summary a[href^="#tab-"]').forEach((a) => {
+    a.addEventListener("click", (e) => {
+      const tab = tabFor(a.getAttribute("href").slice(1));
+      if (tab) { e.preventDefault(); show(tab); }
+    });
+  });
 
   const tiles = [...form.querySelectorAll(".pick-grid li[data-rating]")];
   const count = document.getElementById("chosen-count");

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('gallery', '0008_package_picks'),
+        ('gallery', '0010_auth_guests_throttles'),
     ]
 
     operations = [
