@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection
 
 from proofroom.gallery.tenants import Studio as GalleryStudio
 from proofroom.gallery.tenants import studio_create
@@ -19,6 +20,14 @@ from proofroom.studio.setup import ASSISTANT_GROUP, OWNER_GROUP, desk_setup, sta
 from proofroom.studio.studios import Studio
 
 PASSWORD = "correct-horse-battery-42"
+
+# Races between transactions are tested on PostgreSQL: SQLite serialises writers, and the
+# test run's in-memory SQLite database is one connection shared by every thread.
+needs_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="a race between transactions: SQLite serialises writers and hides it; "
+    "run with DATABASE_URL=postgres://… to test it",
+)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

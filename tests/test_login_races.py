@@ -14,9 +14,10 @@ from django.contrib.auth.models import User
 from proofroom.gallery.tenants import Studio as GalleryStudio
 from proofroom.gallery.throttle import LIMITS
 from proofroom.studio.logins import LIMITS as DESK_LIMITS
+from tests.conftest import needs_postgresql
 from tests.gallery.conftest import give_own_password, make_client
 
-pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
+pytestmark = [needs_postgresql, pytest.mark.django_db(transaction=True, databases="__all__")]
 
 BURST = 20
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')

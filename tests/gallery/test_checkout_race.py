@@ -12,13 +12,12 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from django.conf import settings as django_settings
-from django.db import connections
 from django.test import Client
 
 from proofroom.gallery.accounts import Account
 from proofroom.gallery.orders import Order, OrderPayment
 from proofroom.gallery.tenants import Studio, studio_payments_configure
+from tests.conftest import needs_postgresql
 from tests.fakes.stripe_api import FakeStripe
 from tests.gallery.conftest import sign_in
 from tests.gallery.shop import PICKUP, add, checkout_url, shop_session, terms
@@ -28,10 +27,6 @@ pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
 POSTS = 4
 # The race needs a database that lets writers overlap; the test run's in-memory SQLite
 # refuses a second writer outright ("table is locked"), whatever the code does.
-ON_POSTGRESQL = pytest.mark.skipif(
-    connections[django_settings.GALLERY_DB].vendor != "postgresql",
-    reason="a race test: run with DATABASE_URL=postgres://…",
-)
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -87,7 +82,7 @@ def order_page(live_server, order: Order) -> str:  # type: ignore[no-untyped-def
     return f"{live_server.url}/s/northlight/orders/{order.display_number}/"
 
 
-@ON_POSTGRESQL
+@needs_postgresql
 def test_four_simultaneous_checkout_posts_land_on_one_order_without_an_error(
     live_server, client: Client, ada: Account, shop
 ) -> None:  # type: ignore[no-untyped-def]
@@ -103,7 +98,7 @@ def test_four_simultaneous_checkout_posts_land_on_one_order_without_an_error(
     }
 
 
-@ON_POSTGRESQL
+@needs_postgresql
 def test_four_simultaneous_card_checkouts_charge_once_and_all_reach_the_hosted_page(
     live_server, client: Client, ada: Account, shop, stripe: FakeStripe
 ) -> None:  # type: ignore[no-untyped-def]

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from proofroom.gallery.tenants import Studio as GalleryStudio
 from proofroom.gallery.tenants import api_key_create
@@ -89,10 +88,3 @@ def days_from_today(days: int) -> dt.date:
     from proofroom.studio.online import studio_today
 
     return studio_today() + dt.timedelta(days=days)
-
-
-needs_postgresql = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="a race between transactions: SQLite serialises writers and hides it; "
-    "run with DATABASE_URL=postgres://… to test it",
-)

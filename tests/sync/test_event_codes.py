@@ -22,6 +22,7 @@ from proofroom.studio.online import OnlineSettings, OnlineState
 from proofroom.studio.sessions import Session
 from proofroom.studio.syncs import SyncStatus
 from proofroom.sync import protocol
+from tests.conftest import needs_postgresql
 from tests.factories import ClientFactory, make_session
 from tests.gallery.conftest import make_client, publish
 from tests.sync.conftest import add_photos, mark
@@ -85,10 +86,7 @@ def test_the_database_refuses_a_second_online_session_with_the_code(
         copy.save()
 
 
-@pytest.mark.skipif(
-    connections["default"].vendor != "postgresql",
-    reason="SQLite serialises writers (and locks its shared in-memory test database)",
-)
+@needs_postgresql
 def test_two_desks_racing_for_one_code_leave_it_to_one_session(
     wedding: Session, newborn: Session
 ) -> None:

@@ -23,7 +23,8 @@ from proofroom.gallery.events import OnlineImage, OnlineSession
 from proofroom.gallery.orders import Order, cart_add, cart_for, order_place, order_view_state
 from proofroom.studio.invoices import Invoice
 from proofroom.studio.syncs import SyncKind, SyncRun, SyncStatus
-from tests.sync.conftest import mark, needs_postgresql
+from tests.conftest import needs_postgresql
+from tests.sync.conftest import mark
 
 pytestmark = [needs_postgresql, pytest.mark.django_db(transaction=True, databases="__all__")]
 

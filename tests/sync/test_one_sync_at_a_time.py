@@ -39,7 +39,8 @@ from proofroom.studio.syncs import (
     sync_claim,
     sync_runs_expire,
 )
-from tests.sync.conftest import mark, needs_postgresql
+from tests.conftest import needs_postgresql
+from tests.sync.conftest import mark
 from tests.sync.test_scheduled_sync import run_worker_once
 
 pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")

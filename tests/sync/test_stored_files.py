@@ -16,9 +16,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db import connections
 
 from proofroom.gallery.blobs import Blob, blob_key, blob_put
 from proofroom.gallery.tenants import Studio as GalleryStudio
@@ -27,16 +25,13 @@ from proofroom.imaging.samples import make_sample_photo
 from proofroom.studio.derivatives import derivative_key
 from proofroom.studio.images import Image
 from proofroom.studio.syncs import SyncStatus
+from tests.conftest import needs_postgresql
 from tests.sync.conftest import mark
 
 pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
 
 # A race needs a database that lets writers overlap; the test run's in-memory SQLite
 # refuses a second writer outright ("table is locked"), whatever the code does.
-ON_POSTGRESQL = pytest.mark.skipif(
-    connections[settings.GALLERY_DB].vendor != "postgresql",
-    reason="a race test: run with DATABASE_URL=postgres://…",
-)
 
 
 def _preview(live_server, image: Image) -> httpx.Response:  # type: ignore[no-untyped-def]
@@ -124,7 +119,7 @@ def _jpegs(tmp_path: Path, count: int) -> list[tuple[str, bytes]]:
     return made
 
 
-@ON_POSTGRESQL
+@needs_postgresql
 def test_racing_puts_of_the_same_derivatives_leave_one_file_and_one_row_each(  # type: ignore[no-untyped-def]
     live_server, gallery_studio, tmp_path
 ) -> None:
