@@ -30,7 +30,13 @@ POLICY = {
 
 
 def production_env(side: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PROOFROOM_", "DATABASE_URL"))}
+    # An operator's environment: none of this test run's settings, nor the browser tests'
+    # DJANGO_ALLOW_ASYNC_UNSAFE (which the deploy checks rightly refuse).
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("PROOFROOM_", "DATABASE_URL")) and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     env.update(
         {
             "PROOFROOM_SIDE": side,
