@@ -14,6 +14,7 @@ def desk(request: HttpRequest) -> dict[str, object]:
     if not request.path_info.startswith("/desk/"):
         return {}
     return {
-        "desk_studio": SimpleLazyObject(studio_get),
+        # The desk's time zone middleware has looked the studio up already.
+        "desk_studio": getattr(request, "desk_studio", None) or SimpleLazyObject(studio_get),
         "desk_may": SimpleLazyObject(lambda: areas_open_to(request.user)),
     }
