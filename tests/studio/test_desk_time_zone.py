@@ -9,8 +9,10 @@ the 29th (and 12:30 where it shows a time), never the UTC day or clock.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import uuid
+import zipfile
 
 import pytest
 from django.contrib.auth.models import User
@@ -21,7 +23,7 @@ from proofroom.cli import build_parser
 from proofroom.studio.dates import local, studio_date, studio_now, studio_today
 from proofroom.studio.deposits import deposit_make
 from proofroom.studio.downloads import YearbookSettings
-from proofroom.studio.images import ImportRejection
+from proofroom.studio.images import ImportRejection, group_add_images, group_create
 from proofroom.studio.invoices import Deposit, Invoice, invoice_create, invoice_from_web_order
 from proofroom.studio.online import OnlineSettings, OnlineState
 from proofroom.studio.pricelists import Product
@@ -235,3 +237,22 @@ def test_the_command_line_says_when_the_live_sync_started_in_the_studios_time(
     though no desk request has activated its zone."""
     assert run_sync(build_parser().parse_args(["sync", "--orders"])) == BUSY
     assert "started at 12:30 from the command line" in capsys.readouterr().err
+
+
+def test_exported_sidecars_are_dated_on_the_studios_clock(desk: Browser, session: Session) -> None:
+    """Issue 12: the XMP sidecars' zip carries no zone, so its entries are dated on the
+    studio's clocks (they were the server's, UTC here)."""
+    images = make_images(session, 2)
+    group = group_create(session=session, name="Online Favorites")
+    group_add_images(group=group, image_ids=[image.pk for image in images])
+    before = studio_now()
+    response = desk.get(
+        f"/desk/sessions/{session.number}/export/xmp/",
+        {"source": f"group-{group.pk}", "rating": "5"},
+    )
+    after = studio_now()
+    assert response.status_code == 200
+    stamps = {
+        info.date_time[:5] for info in zipfile.ZipFile(io.BytesIO(response.content)).infolist()
+    }
+    assert stamps and stamps <= {before.timetuple()[:5], after.timetuple()[:5]}
