@@ -148,7 +148,7 @@ MIDDLEWARE = [
 if RUNS_STUDIO:
     MIDDLEWARE += [
         "django.contrib.auth.middleware.AuthenticationMiddleware",
-        "proofroom.studio.dates.DeskTimeZoneMiddleware",
+        "proofroom.studio.context.DeskTimeZoneMiddleware",
     ]
 MIDDLEWARE += [
     "django.contrib.messages.middleware.MessageMiddleware",

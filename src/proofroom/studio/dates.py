@@ -1,7 +1,8 @@
 """The studio's dates: its time zone, and today and now as they are there.
 
 Expire dates, invoice dates and the days payments are received and deposited are dates
-in the studio's zone; the desk shows every time there (see ``DeskTimeZoneMiddleware``).
+in the studio's zone; the desk shows every time there (its requests run in that zone:
+``proofroom.studio.context.DeskTimeZoneMiddleware``).
 Each function takes the studio when the caller has it, and otherwise looks it up.
 """
 
@@ -9,9 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from proofroom.core.dates import local_in, today_in, zone_named
@@ -40,24 +39,3 @@ def local(moment: dt.datetime, studio: Studio | None = None) -> dt.datetime:
 def studio_date(moment: dt.datetime, studio: Studio | None = None) -> dt.date:
     """The date a moment falls on in the studio's time zone (where deposits are made)."""
     return local(moment, studio).date()
-
-
-class DeskTimeZoneMiddleware:
-    """Desk requests run in the studio's time zone, so every date and time a desk page
-    shows is the studio's. The studio is looked up once and kept on the request, where
-    the desk's context processor finds it for the top bar, so a page costs no extra query.
-    """
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not request.path_info.startswith("/desk/"):
-            return self.get_response(request)
-        studio = studio_get()
-        request.desk_studio = studio  # type: ignore[attr-defined]
-        timezone.activate(zone_named(studio.time_zone if studio else None))
-        try:
-            return self.get_response(request)
-        finally:
-            timezone.deactivate()
