@@ -16,7 +16,9 @@ import zipfile
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import connections
 from django.test import Client as Browser
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from proofroom.cli import build_parser
@@ -256,3 +258,13 @@ def test_exported_sidecars_are_dated_on_the_studios_clock(desk: Browser, session
         info.date_time[:5] for info in zipfile.ZipFile(io.BytesIO(response.content)).infolist()
     }
     assert stamps and stamps <= {before.timetuple()[:5], after.timetuple()[:5]}
+
+
+def test_running_in_the_studios_zone_costs_a_desk_page_no_extra_query(desk: Browser) -> None:
+    """Issue 12: the zone is activated cheaply: the studio is looked up once per desk page,
+    the lookup the top bar needed anyway (it shows the studio's name)."""
+    with CaptureQueriesContext(connections["default"]) as captured:
+        body = page(desk, "/desk/clients/")
+    assert "Northlight Studio" in body
+    studio_table = Studio._meta.db_table
+    assert sum(f'FROM "{studio_table}"' in q["sql"] for q in captured.captured_queries) == 1
