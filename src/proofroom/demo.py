@@ -322,6 +322,7 @@ def _demo_desk(out: TextIO) -> None:
 
     from proofroom.imaging.samples import make_sample_photo
     from proofroom.studio.clients import client_create
+    from proofroom.studio.dates import studio_today
     from proofroom.studio.images import Image, Rating
     from proofroom.studio.imports import session_import_files
     from proofroom.studio.pricelists import pricelist_load_sample
@@ -355,7 +356,7 @@ def _demo_desk(out: TextIO) -> None:
         for first, last, email, phone, street, city, region in DEMO_CLIENTS
     ]
     photos_root = settings.DATA_DIR / "demo-photos"
-    today = dt.date.today()
+    today = studio_today()
     for index, (ci, kind, days_ago, description, stage_name, count, groups) in enumerate(
         DEMO_SESSIONS
     ):

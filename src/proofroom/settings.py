@@ -146,7 +146,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
 ]
 if RUNS_STUDIO:
-    MIDDLEWARE += ["django.contrib.auth.middleware.AuthenticationMiddleware"]
+    MIDDLEWARE += [
+        "django.contrib.auth.middleware.AuthenticationMiddleware",
+        "proofroom.studio.context.DeskTimeZoneMiddleware",
+    ]
 MIDDLEWARE += [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -85,6 +85,6 @@ def sync() -> Callable[..., SyncRun]:
 
 
 def days_from_today(days: int) -> dt.date:
-    from proofroom.studio.online import studio_today
+    from proofroom.studio.dates import studio_today
 
     return studio_today() + dt.timedelta(days=days)

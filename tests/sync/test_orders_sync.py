@@ -19,11 +19,11 @@ from proofroom.gallery.prepaid import PrepaidOrder, prepaid_pick, prepaid_submit
 from proofroom.gallery.tenants import Studio as GalleryStudio
 from proofroom.gallery.tenants import api_key_create, studio_payments_configure
 from proofroom.studio import invoices
+from proofroom.studio.dates import studio_today
 from proofroom.studio.deposits import deposit_candidates
 from proofroom.studio.downloads import changes_apply
 from proofroom.studio.images import Image
 from proofroom.studio.invoices import Invoice, InvoiceLine, Payment
-from proofroom.studio.online import studio_today
 from proofroom.studio.pricelists import Product
 from proofroom.studio.studios import Studio, studio_update
 from proofroom.studio.syncs import SyncKind, SyncStatus

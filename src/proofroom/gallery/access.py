@@ -367,11 +367,6 @@ def blob_key_for(*, studio: Studio, sha256: str) -> str:
 # --------------------------------------------------------------------------- listings
 
 
-def _today(studio: Studio) -> dt.date:
-    # An expire date is a date in the studio's time zone; OnlineSession knows how.
-    return OnlineSession(studio=studio).today()
-
-
 def _with_cover(sessions: QuerySet[OnlineSession]) -> QuerySet[OnlineSession]:
     first = OnlineImage.objects.filter(session=OuterRef("pk")).order_by("position", "pk")
     return sessions.annotate(
@@ -390,7 +385,7 @@ def public_events(
         studio=studio,
         event_type=EventType.PUBLIC,
         taken_down_at=None,
-        expire_date__gte=_today(studio),
+        expire_date__gte=studio.today(),
     )
     if on is not None:
         sessions = sessions.filter(date=on)
@@ -405,7 +400,7 @@ class ClientSessions:
 
 def client_sessions(*, account: Account, studio: Studio) -> ClientSessions:
     """A client's own online sessions (not taken down), open ones apart from expired ones."""
-    today = _today(studio)
+    today = studio.today()
     sessions = _with_cover(
         OnlineSession.objects.filter(studio=studio, account=account, taken_down_at=None)
     ).order_by("-date", "-pk")

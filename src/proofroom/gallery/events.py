@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-import zoneinfo
 
 from django.db import models
 from django.utils import timezone
@@ -55,11 +54,7 @@ class OnlineSession(models.Model):
 
     def today(self) -> dt.date:
         """Today in the studio's time zone: an expire date is a date there."""
-        try:
-            zone = zoneinfo.ZoneInfo(self.studio.time_zone)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            zone = zoneinfo.ZoneInfo("UTC")
-        return timezone.now().astimezone(zone).date()
+        return self.studio.today()
 
     @property
     def is_open(self) -> bool:

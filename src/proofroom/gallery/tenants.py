@@ -6,8 +6,10 @@ it: another studio's id is a 404, never a 403.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
+import zoneinfo
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
@@ -15,6 +17,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.text import slugify
 
+from proofroom.core.dates import today_in, zone_named
 from proofroom.core.sealing import reseal, seal
 from proofroom.gallery.db import atomic
 
@@ -63,6 +66,15 @@ class Studio(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The studio's time zone, as its desk uploaded it with its profile."""
+        return zone_named(self.time_zone)
+
+    def today(self) -> dt.date:
+        """Today in the studio's time zone: an expire date is a date there."""
+        return today_in(self.zone)
 
 
 API_KEY_PREFIX = "prk_"

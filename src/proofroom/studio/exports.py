@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import io
 import re
-import time
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -29,6 +28,7 @@ from xml.etree import ElementTree as ET
 from django.db.models import Count, Q, QuerySet
 from django.utils.text import slugify
 
+from proofroom.studio.dates import studio_now
 from proofroom.studio.downloads import ONLINE_FAVOURITES
 from proofroom.studio.images import Image, ImageGroup, Rating
 from proofroom.studio.sessions import Session
@@ -320,8 +320,9 @@ def sidecar_plan(*, images: Iterable[Image]) -> SidecarPlan:
 
 
 def xmp_sidecars_zip(*, plan: SidecarPlan, options: XmpOptions) -> bytes:
-    """The plan's sidecars in a zip (UTF-8 entry names, no folders)."""
-    stamp = time.localtime()[:6]
+    """The plan's sidecars in a zip (UTF-8 entry names, no folders), dated on the studio's
+    clocks: a zip's times carry no zone, and are read as the local time of the reader."""
+    stamp = studio_now().timetuple()[:6]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for entry, names in plan.entries.items():

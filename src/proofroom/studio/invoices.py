@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-import zoneinfo
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -37,6 +36,7 @@ from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
 from proofroom.studio.clients import Client
+from proofroom.studio.dates import local, studio_date, studio_today
 from proofroom.studio.images import Image
 from proofroom.studio.pricelists import Product
 from proofroom.studio.sessions import Session
@@ -367,24 +367,6 @@ class Payment(models.Model):
 # --- Helpers ----------------------------------------------------------------------
 
 
-def studio_zone(studio: Studio | None) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(studio.time_zone if studio else "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
-
-
-def studio_date(moment: dt.datetime, studio: Studio | None) -> dt.date:
-    """The date a moment falls on in the studio's time zone (where deposits are made)."""
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment, dt.UTC)
-    return moment.astimezone(studio_zone(studio)).date()
-
-
-def studio_today_date(studio: Studio | None = None) -> dt.date:
-    return studio_date(timezone.now(), studio or studio_get())
-
-
 def currency_digits(currency: str) -> int:
     return 0 if currency in {"JPY", "KRW"} else 2
 
@@ -494,7 +476,7 @@ def invoice_create(
         client=client,
         session=session,
         status=status_for_role(StatusRole.OPEN),
-        date=date or studio_today_date(studio),
+        date=date or studio_today(studio),
         currency=studio.currency if studio else "USD",
         tax_rate=studio.tax_rate if studio else 0,
         notes=notes,
@@ -639,7 +621,7 @@ def payment_add(
         amount=amount,
         method=method,
         reference=reference.strip(),
-        received_on=received_on or studio_today_date(),
+        received_on=received_on or studio_today(),
         created_by=_staff(actor),
     )
     payment.full_clean()
@@ -700,7 +682,7 @@ def _email_or_blank(email: str) -> str:
 
 
 def _web_order_notes(data: protocol.OrderChange, client: Client, studio: Studio | None) -> str:
-    placed = data.placed_at.astimezone(studio_zone(studio))
+    placed = local(data.placed_at, studio)
     lines = [f"Web order {data.number}, placed online {placed:%d %b %Y %H:%M}."]
     who = " ".join(p for p in (data.first_name, data.last_name) if p).strip()
     contact = ", ".join(p for p in (who, data.email, data.phone) if p)

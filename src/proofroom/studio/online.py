@@ -7,7 +7,6 @@ and the synchronizer makes it so at the next sync.
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -16,10 +15,10 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 
 from proofroom.studio.clients import Client
+from proofroom.studio.dates import studio_today
 from proofroom.studio.images import Image, ImageGroup, Rating
 from proofroom.studio.pricelists import PriceList
 from proofroom.studio.sessions import Session
-from proofroom.studio.studios import Studio, studio_get
 
 
 class EventType(models.TextChoices):
@@ -97,16 +96,6 @@ class OnlineSettings(models.Model):
             raise ValidationError({"event_code": "A private event needs an event code."})
         if self.price_list is not None and not self.price_list.web_enabled:
             raise ValidationError({"price_list": "Choose a web-enabled price list."})
-
-
-def studio_today(studio: Studio | None = None) -> dt.date:
-    """Today in the studio's time zone: expire dates are dates there."""
-    studio = studio or studio_get()
-    try:
-        zone = zoneinfo.ZoneInfo(studio.time_zone if studio else "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = zoneinfo.ZoneInfo("UTC")
-    return timezone.now().astimezone(zone).date()
 
 
 def online_defaults(*, session: Session) -> OnlineSettings:

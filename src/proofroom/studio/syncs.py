@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import zoneinfo
+from functools import cached_property
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+
+from proofroom.studio.dates import local, studio_zone
 
 logger = logging.getLogger(__name__)
 
@@ -141,9 +145,15 @@ class SyncRun(models.Model):
     def is_live(self) -> bool:
         return self.status in LIVE
 
+    @cached_property
+    def _zone(self) -> zoneinfo.ZoneInfo:
+        # Looked up once per run, not once per line of its log.
+        return studio_zone()
+
     def note(self, line: str) -> None:
-        """Append a line to the log at once, so the desk shows it live."""
-        stamp = timezone.now().strftime("%H:%M:%S")
+        """Append a line to the log at once, so the desk shows it live, timed on the
+        studio's clocks like every other time on the desk."""
+        stamp = timezone.now().astimezone(self._zone).strftime("%H:%M:%S")
         SyncRun.objects.filter(pk=self.pk).update(
             log=models.functions.Concat(F("log"), models.Value(f"{stamp} {line}\n"))
         )
@@ -170,7 +180,7 @@ class SyncBusy(Exception):
 
 
 def _clock(moment: dt.datetime) -> str:
-    return timezone.localtime(moment).strftime("%H:%M")
+    return local(moment).strftime("%H:%M")
 
 
 def _busy_message(live: SyncRun | None) -> str:

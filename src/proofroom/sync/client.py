@@ -21,6 +21,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from proofroom.studio.clients import Client
+from proofroom.studio.dates import studio_today
 from proofroom.studio.derivatives import derivative_key
 from proofroom.studio.downloads import YearbookSettings, changes_apply, cursor_for
 from proofroom.studio.images import DerivativeStatus, Image, ImageGroup
@@ -32,7 +33,7 @@ from proofroom.studio.invoices import (
     prepaid_uploaded,
     prepaid_withdrawn,
 )
-from proofroom.studio.online import OnlineSettings, OnlineState, studio_today
+from proofroom.studio.online import OnlineSettings, OnlineState
 from proofroom.studio.pricelists import PriceList
 from proofroom.studio.sessions import Session, session_status_change
 from proofroom.studio.studios import Studio, studio_get

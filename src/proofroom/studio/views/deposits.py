@@ -12,13 +12,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from proofroom.studio.areas import Area, desk_page
+from proofroom.studio.dates import studio_today
 from proofroom.studio.deposits import (
     deposit_by_method,
     deposit_candidates,
     deposit_make,
     deposits_recent,
 )
-from proofroom.studio.invoices import Deposit, studio_today_date
+from proofroom.studio.invoices import Deposit
 from proofroom.studio.pricelists import format_money
 from proofroom.studio.studios import studio_get
 
@@ -34,8 +35,8 @@ def _currency() -> str:
 
 @desk_page(Area.INVOICES)
 def deposit_list(request: HttpRequest) -> HttpResponse:
-    form = DayForm(request.GET or None, initial={"date": studio_today_date()})
-    day = form.cleaned_data["date"] if form.is_valid() else studio_today_date()
+    form = DayForm(request.GET or None, initial={"date": studio_today()})
+    day = form.cleaned_data["date"] if form.is_valid() else studio_today()
     payments = list(deposit_candidates(date=day))
     return render(
         request,

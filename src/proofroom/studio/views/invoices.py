@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from proofroom.studio.areas import Area, desk_page
 from proofroom.studio.clients import Client
+from proofroom.studio.dates import studio_today
 from proofroom.studio.images import Image
 from proofroom.studio.invoices import (
     WEB_ORDER_NOTICE,
@@ -40,7 +41,6 @@ from proofroom.studio.invoices import (
     prepaid_set,
     session_not_of_client,
     statuses_with_counts,
-    studio_today_date,
 )
 from proofroom.studio.pricelists import Product, format_money
 from proofroom.studio.sessions import Session
@@ -195,7 +195,7 @@ def invoice_new(request: HttpRequest) -> HttpResponse:
     initial = {
         "client": request.GET.get("client"),
         "session": request.GET.get("session"),
-        "date": studio_today_date(),
+        "date": studio_today(),
     }
     form = NewInvoiceForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -249,7 +249,7 @@ def invoice_payments(request: HttpRequest, number: int) -> HttpResponse:
     form = PaymentForm(
         request.POST or None,
         initial={
-            "received_on": studio_today_date(),
+            "received_on": studio_today(),
             "method": PaymentMethod.CASH,
             "amount": major_units(balance, invoice.currency) if balance > 0 else None,
         },

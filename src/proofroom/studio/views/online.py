@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from proofroom.studio.areas import Area, desk_page
 from proofroom.studio.clients import Client
+from proofroom.studio.dates import studio_today
 from proofroom.studio.downloads import YearbookSettings, yearbook_configure
 from proofroom.studio.images import Image, ImageGroup, Rating
 from proofroom.studio.online import (
@@ -24,7 +25,6 @@ from proofroom.studio.online import (
     online_defaults,
     session_extend,
     session_mark_for_upload,
-    studio_today,
 )
 from proofroom.studio.pricelists import PriceList
 from proofroom.studio.syncs import SyncBusy, SyncKind, sync_start

@@ -10,10 +10,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from proofroom.studio.areas import Area, desk_page
+from proofroom.studio.dates import studio_today
 from proofroom.studio.forms import ImportFolderForm, SessionForm
 from proofroom.studio.images import ImportRejection
 from proofroom.studio.imports import ImportSummary, folder_check, session_import_files
@@ -45,7 +45,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
 
 @desk_page(Area.SESSIONS)
 def session_new(request: HttpRequest) -> HttpResponse:
-    initial = {"date": timezone.localdate(), "client": request.GET.get("client")}
+    initial = {"date": studio_today(), "client": request.GET.get("client")}
     form = SessionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         session = session_create(user=request.user, **form.cleaned_data)
