@@ -33,6 +33,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from proofroom.core.money import format_money
 from proofroom.core.sealing import UnsealError, unseal
 from proofroom.gallery.accounts import Account
 from proofroom.gallery.catalog import Product
@@ -64,15 +65,6 @@ class OrderRefused(Exception):
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
         self.detail = detail
-
-
-def format_money(amount: int, currency: str) -> str:
-    """Minor units as a price a person reads: 1250, USD → $12.50."""
-    symbols = {"USD": "$", "EUR": "€", "GBP": "£", "AUD": "A$", "CAD": "C$", "NZD": "NZ$"}
-    digits = 0 if currency in {"JPY", "KRW"} else 2
-    text = f"{amount / (10**digits):,.{digits}f}"
-    symbol = symbols.get(currency)
-    return f"{symbol}{text}" if symbol else f"{text} {currency}"
 
 
 # --------------------------------------------------------------------------- the cart

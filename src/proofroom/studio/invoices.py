@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 import zoneinfo
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
@@ -383,21 +382,6 @@ def studio_date(moment: dt.datetime, studio: Studio | None) -> dt.date:
 
 def studio_today_date(studio: Studio | None = None) -> dt.date:
     return studio_date(timezone.now(), studio or studio_get())
-
-
-def currency_digits(currency: str) -> int:
-    return 0 if currency in {"JPY", "KRW"} else 2
-
-
-def minor_units(amount: Decimal, currency: str) -> int:
-    """Money as staff type it (7.50) in minor units (750)."""
-    return int((amount * 10 ** currency_digits(currency)).to_integral_value(ROUND_HALF_UP))
-
-
-def major_units(amount: int, currency: str) -> Decimal:
-    """Minor units as a number for a form field: 750 → 7.50."""
-    digits = currency_digits(currency)
-    return (Decimal(amount) / 10**digits).quantize(Decimal(1).scaleb(-digits))
 
 
 def tax_on(subtotal: int, rate_bp: int) -> int:

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from proofroom.core.money import format_money
 from proofroom.studio.areas import Area, desk_page
 from proofroom.studio.deposits import (
     deposit_by_method,
@@ -19,7 +20,6 @@ from proofroom.studio.deposits import (
     deposits_recent,
 )
 from proofroom.studio.invoices import Deposit, studio_today_date
-from proofroom.studio.pricelists import format_money
 from proofroom.studio.studios import studio_get
 
 
