@@ -659,16 +659,10 @@ def invoices_search(
     if date_to is not None:
         invoices = invoices.filter(date__lte=date_to)
     if web_order_number.strip():
-        invoices = invoices.filter(web_order_number=web_order_number_normalize(web_order_number))
+        invoices = invoices.filter(
+            web_order_number=protocol.confirmation_normalize(web_order_number)
+        )
     return invoices
-
-
-def web_order_number_normalize(text: str) -> str:
-    """What staff type as a web order number, as the gallery wrote it: k7mq2xda → K7MQ-2XDA."""
-    value = "".join(text.split()).upper()
-    if len(value) == 8 and "-" not in value:
-        value = f"{value[:4]}-{value[4:]}"
-    return value
 
 
 # --- Web orders (called by the synchronizer inside its transaction) ----------------
@@ -791,7 +785,7 @@ def invoices_from_web_orders(orders: list[protocol.OrderChange]) -> int:
                 shipping=order.shipping,
                 total=order.total,
                 notes=_web_order_notes(order, client, studio),
-                web_order_number=order.number[:20],
+                web_order_number=protocol.confirmation_normalize(order.number)[:20],
                 web_order_uuid=order.uuid,
                 web_order_account=order.account,
             )
