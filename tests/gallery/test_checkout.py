@@ -20,7 +20,6 @@ from proofroom.gallery.orders import (
     OrderRefused,
     OrderStatus,
     cart_for,
-    number_normalize,
     order_place,
 )
 from proofroom.gallery.publishing import pricelist_put
@@ -214,8 +213,9 @@ def test_a_taken_confirmation_number_is_drawn_again(
     add(shopper, shop, image=1)
     second = order_place(cart=cart_for(account=ada, session=shop.session), delivery="pickup")
     assert second.display_number == "K7MQ-2XDA"
-    assert number_normalize("k7mq 2xda") == number_normalize("K7MQ-2XDA") == "K7MQ2XDA"
-    assert number_normalize("OIL0") == "0110"  # read as Crockford's digits
+    normalize = protocol.confirmation_normalize
+    assert normalize("k7mq 2xda") == normalize("K7MQ2XDA") == "K7MQ-2XDA"
+    assert normalize("OIL0") == "0110"  # read as Crockford's digits
 
 
 def test_an_order_is_seen_by_its_account_only(

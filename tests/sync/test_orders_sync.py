@@ -376,3 +376,23 @@ def test_a_rival_studio_sees_none_of_it(selling, ana, live_server, rival_studio)
     assert ack.json()["upto"] == 0  # the rival's feed is empty, so nothing moves
     assert "Received by the studio" not in ana.get("/s/northlight/orders/").content.decode()
     rival.close()
+
+
+def test_the_gallery_and_the_desk_store_one_confirmation_number_over_http(
+    selling, ana, sync, owner
+) -> None:  # type: ignore[no-untyped-def]
+    """Issue 12, confirmation numbers: the gallery stored K7MQ2XDA and the desk K7MQ-2XDA;
+    after the real sync hop both hold the same text, and the desk finds it as typed."""
+    first, *_ = online_images(selling)
+    add(ana, selling, first, product(selling, "Print", "8×10 in"), 1)
+    order = check_out(ana, selling)
+
+    run = sync(ORDERS)
+    assert run.status == SyncStatus.SUCCEEDED, run.log
+    invoice = Invoice.objects.get()
+    assert invoice.web_order_number == order.number == order.display_number
+    desk = Browser()
+    desk.force_login(owner)
+    typed = order.number.lower().replace("-", "").replace("0", "o").replace("1", "l")
+    hub = desk.get("/desk/invoices/", {"web_order": typed}).content.decode()
+    assert f'href="/desk/invoices/{invoice.number}/"' in hub

@@ -33,6 +33,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from proofroom.core.money import format_money
 from proofroom.core.sealing import UnsealError, unseal
 from proofroom.gallery.accounts import Account
 from proofroom.gallery.catalog import Product
@@ -54,8 +55,6 @@ from proofroom.sync.protocol import Delivery, ProductCategory
 log = logging.getLogger(__name__)
 
 MAX_QUANTITY = 99
-NUMBER_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's base 32: no I, L, O, U
-NUMBER_LENGTH = 8
 
 
 class OrderRefused(Exception):
@@ -64,15 +63,6 @@ class OrderRefused(Exception):
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
         self.detail = detail
-
-
-def format_money(amount: int, currency: str) -> str:
-    """Minor units as a price a person reads: 1250, USD → $12.50."""
-    symbols = {"USD": "$", "EUR": "€", "GBP": "£", "AUD": "A$", "CAD": "C$", "NZD": "NZ$"}
-    digits = 0 if currency in {"JPY", "KRW"} else 2
-    text = f"{amount / (10**digits):,.{digits}f}"
-    symbol = symbols.get(currency)
-    return f"{symbol}{text}" if symbol else f"{text} {currency}"
 
 
 # --------------------------------------------------------------------------- the cart
@@ -488,7 +478,10 @@ class Order(models.Model):
 
     studio = models.ForeignKey(Studio, on_delete=models.CASCADE, related_name="orders")
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    number = models.CharField(max_length=NUMBER_LENGTH, help_text="Without its dash.")
+    number = models.CharField(
+        max_length=protocol.CONFIRMATION_LENGTH,
+        help_text="As the client is told it, with its dash: K7MQ-2XDA.",
+    )
     account = models.ForeignKey(
         Account, null=True, on_delete=models.SET_NULL, related_name="orders"
     )
@@ -542,7 +535,7 @@ class Order(models.Model):
 
     @property
     def display_number(self) -> str:
-        return number_display(self.number)
+        return protocol.confirmation_display(self.number)
 
     @property
     def customer_name(self) -> str:
@@ -623,26 +616,15 @@ class WebhookEvent(models.Model):
         return f"{self.gateway} {self.event_id}"
 
 
-def number_display(number: str) -> str:
-    """K7MQ2XDA → K7MQ-2XDA"""
-    return f"{number[:4]}-{number[4:]}"
-
-
-def number_normalize(text: str) -> str:
-    """What a person typed as a confirmation number, as stored: no dash, upper case, and
-    the letters Crockford's alphabet reads as digits (O is 0; I and L are 1)."""
-    plain = "".join(text.split()).replace("-", "").upper()
-    return plain.translate(str.maketrans("OIL", "011"))
-
-
 def _new_number() -> str:
-    return "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(NUMBER_LENGTH))
+    alphabet, symbols = protocol.CONFIRMATION_ALPHABET, protocol.CONFIRMATION_SYMBOLS
+    return "".join(secrets.choice(alphabet) for _ in range(symbols))
 
 
 def _save_with_number(order: Order, attempts: int = 10) -> None:
     """Save a new order under a fresh confirmation number, another one on a collision."""
     for attempt in range(attempts):
-        order.number = _new_number()
+        order.number = protocol.confirmation_normalize(_new_number())
         try:
             with atomic():
                 order.save()
@@ -1049,7 +1031,7 @@ def order_of(*, account: Account, number: str) -> Order:
         _with_paid(Order.objects.select_related("studio", "session")),
         studio_id=account.studio_id,
         account=account,
-        number=number_normalize(number),
+        number=protocol.confirmation_normalize(number),
     )
     return order
 

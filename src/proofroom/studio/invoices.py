@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
@@ -367,21 +366,6 @@ class Payment(models.Model):
 # --- Helpers ----------------------------------------------------------------------
 
 
-def currency_digits(currency: str) -> int:
-    return 0 if currency in {"JPY", "KRW"} else 2
-
-
-def minor_units(amount: Decimal, currency: str) -> int:
-    """Money as staff type it (7.50) in minor units (750)."""
-    return int((amount * 10 ** currency_digits(currency)).to_integral_value(ROUND_HALF_UP))
-
-
-def major_units(amount: int, currency: str) -> Decimal:
-    """Minor units as a number for a form field: 750 → 7.50."""
-    digits = currency_digits(currency)
-    return (Decimal(amount) / 10**digits).quantize(Decimal(1).scaleb(-digits))
-
-
 def tax_on(subtotal: int, rate_bp: int) -> int:
     """Tax in minor units on a subtotal at a rate in basis points, half up: 1000 at 825 → 83."""
     return (subtotal * rate_bp + 5_000) // 10_000
@@ -657,16 +641,10 @@ def invoices_search(
     if date_to is not None:
         invoices = invoices.filter(date__lte=date_to)
     if web_order_number.strip():
-        invoices = invoices.filter(web_order_number=web_order_number_normalize(web_order_number))
+        invoices = invoices.filter(
+            web_order_number=protocol.confirmation_normalize(web_order_number)
+        )
     return invoices
-
-
-def web_order_number_normalize(text: str) -> str:
-    """What staff type as a web order number, as the gallery wrote it: k7mq2xda → K7MQ-2XDA."""
-    value = "".join(text.split()).upper()
-    if len(value) == 8 and "-" not in value:
-        value = f"{value[:4]}-{value[4:]}"
-    return value
 
 
 # --- Web orders (called by the synchronizer inside its transaction) ----------------
@@ -789,7 +767,7 @@ def invoices_from_web_orders(orders: list[protocol.OrderChange]) -> int:
                 shipping=order.shipping,
                 total=order.total,
                 notes=_web_order_notes(order, client, studio),
-                web_order_number=order.number[:20],
+                web_order_number=protocol.confirmation_normalize(order.number)[:20],
                 web_order_uuid=order.uuid,
                 web_order_account=order.account,
             )

@@ -93,16 +93,6 @@ class PackageItem(models.Model):
         return f"{self.quantity} × {self.product}"
 
 
-def format_money(amount: int, currency: str) -> str:
-    """Minor units as a price a person reads: 1250, USD → $12.50."""
-    symbols = {"USD": "$", "EUR": "€", "GBP": "£", "AUD": "A$", "CAD": "C$", "NZD": "NZ$"}
-    digits = 0 if currency in {"JPY", "KRW"} else 2
-    value = amount / (10**digits)
-    text = f"{value:,.{digits}f}"
-    symbol = symbols.get(currency)
-    return f"{symbol}{text}" if symbol else f"{text} {currency}"
-
-
 SAMPLE_PRICE_LIST: list[tuple[str, str, str, int]] = [
     ("Print", ProductCategory.PRINT, "5×7 in", 1500),
     ("Print", ProductCategory.PRINT, "8×10 in", 2500),

@@ -28,6 +28,28 @@ SHA256_PATTERN = r"^[0-9a-f]{64}$"
 INT32_MAX = 2_147_483_647  # counts and money are 32-bit integer columns on the gallery
 INT64_MAX = 2**63 - 1  # sequence numbers of the change feed
 
+# An order's confirmation number: 8 symbols of Crockford's base 32 (no I, L, O, U), stored,
+# sent and shown one way on both sides, with a dash after the fourth: K7MQ-2XDA.
+CONFIRMATION_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CONFIRMATION_SYMBOLS = 8
+CONFIRMATION_LENGTH = CONFIRMATION_SYMBOLS + 1  # with its dash
+_CROCKFORD_READS = str.maketrans("OIL", "011")
+
+
+def confirmation_normalize(text: str) -> str:
+    """A confirmation number as typed, in its one stored form: k7mq-2xda, K7MQ2XDA,
+    K7MQ 2XDA → K7MQ-2XDA, reading O as 0 and I or L as 1 as Crockford's alphabet does.
+    Text that is not 8 symbols comes back cleaned but without a dash, so it finds nothing."""
+    plain = "".join(text.split()).replace("-", "").upper().translate(_CROCKFORD_READS)
+    if len(plain) != CONFIRMATION_SYMBOLS:
+        return plain
+    return f"{plain[:4]}-{plain[4:]}"
+
+
+def confirmation_display(number: str) -> str:
+    """How a confirmation number is shown to a person: as it is stored, K7MQ-2XDA."""
+    return confirmation_normalize(number)
+
 
 def _storable(value: object) -> None:
     """PostgreSQL stores no NUL character and UTF-8 no lone surrogate: refuse them here."""

@@ -1,6 +1,6 @@
 from django import template
 
-from proofroom.studio.pricelists import format_money
+from proofroom.core.money import format_money
 
 register = template.Library()
 

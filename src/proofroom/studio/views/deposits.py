@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from proofroom.core.money import format_money
 from proofroom.studio.areas import Area, desk_page
 from proofroom.studio.dates import studio_today
 from proofroom.studio.deposits import (
@@ -20,7 +21,6 @@ from proofroom.studio.deposits import (
     deposits_recent,
 )
 from proofroom.studio.invoices import Deposit
-from proofroom.studio.pricelists import format_money
 from proofroom.studio.studios import studio_get
 
 

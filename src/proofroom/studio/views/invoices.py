@@ -3,7 +3,6 @@ a new invoice, and the list of invoice statuses."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -15,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from proofroom.core.money import MoneyField, format_money, money_field
 from proofroom.studio.areas import Area, desk_page
 from proofroom.studio.clients import Client
 from proofroom.studio.dates import studio_today
@@ -34,15 +34,13 @@ from proofroom.studio.invoices import (
     invoice_statuses_ensure,
     invoice_update,
     invoices_search,
-    major_units,
     may_edit,
-    minor_units,
     payment_add,
     prepaid_set,
     session_not_of_client,
     statuses_with_counts,
 )
-from proofroom.studio.pricelists import Product, format_money
+from proofroom.studio.pricelists import Product
 from proofroom.studio.sessions import Session
 
 INVOICES_PER_PAGE = 50
@@ -107,7 +105,7 @@ class LineForm(forms.Form):
 
 
 class PaymentForm(forms.Form):
-    amount = forms.DecimalField(min_value=Decimal("0.01"), max_digits=12, decimal_places=2)
+    amount = MoneyField(min_minor=1)
     method = forms.ChoiceField(
         choices=[c for c in PaymentMethod.choices if c[0] != PaymentMethod.CARD_ONLINE]
     )
@@ -116,15 +114,23 @@ class PaymentForm(forms.Form):
         required=False, max_length=120, label="Reference", help_text="e.g. the check number"
     )
 
+    def __init__(self, *args: Any, currency: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        money_field(self, "amount").currency = currency
+
 
 class OtherForm(forms.Form):
     status = forms.ModelChoiceField(queryset=InvoiceStatus.objects.all(), empty_label=None)
     date = forms.DateField(widget=DATE_INPUT)
-    shipping = forms.DecimalField(min_value=0, max_digits=12, decimal_places=2)
+    shipping = MoneyField()
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 5}))
     prepaid_online = forms.BooleanField(
         required=False, label="This order is a prepaid order for online ordering"
     )
+
+    def __init__(self, *args: Any, currency: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        money_field(self, "shipping").currency = currency
 
 
 class StatusForm(forms.Form):
@@ -251,15 +257,16 @@ def invoice_payments(request: HttpRequest, number: int) -> HttpResponse:
         initial={
             "received_on": studio_today(),
             "method": PaymentMethod.CASH,
-            "amount": major_units(balance, invoice.currency) if balance > 0 else None,
+            "amount": balance if balance > 0 else None,
         },
+        currency=invoice.currency,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             payment = payment_add(
                 invoice=invoice,
-                amount=minor_units(data["amount"], invoice.currency),
+                amount=data["amount"],
                 method=data["method"],
                 received_on=data["received_on"],
                 reference=data["reference"],
@@ -289,10 +296,11 @@ def invoice_other(request: HttpRequest, number: int) -> HttpResponse:
         initial={
             "status": invoice.status,
             "date": invoice.date,
-            "shipping": major_units(invoice.shipping, invoice.currency),
+            "shipping": invoice.shipping,
             "notes": invoice.notes,
             "prepaid_online": invoice.prepaid_online,
         },
+        currency=invoice.currency,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -304,7 +312,7 @@ def invoice_other(request: HttpRequest, number: int) -> HttpResponse:
                     actor=request.user,
                     status=data["status"],
                     date=data["date"],
-                    shipping=minor_units(data["shipping"], invoice.currency),
+                    shipping=data["shipping"],
                     notes=data["notes"],
                 )
                 prepaid_set(invoice=invoice, flag=data["prepaid_online"], actor=request.user)

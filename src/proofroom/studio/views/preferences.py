@@ -11,8 +11,8 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from proofroom.core.money import MoneyField, money_field
 from proofroom.studio.areas import Area, desk_page
-from proofroom.studio.invoices import major_units, minor_units
 from proofroom.studio.studios import (
     ORDERING_FIELDS,
     STUDIO_FIELDS,
@@ -52,12 +52,9 @@ class StudioForm(forms.ModelForm):
     tax_label = forms.CharField(
         label="Tax is called", max_length=40, required=False, help_text="e.g. Sales tax, VAT."
     )
-    shipping_fee = forms.DecimalField(
+    shipping_fee = MoneyField(
         label="Shipping fee per order",
         required=False,
-        min_value=0,
-        max_digits=10,
-        decimal_places=2,
         help_text="e.g. 7.50; charged when the client has an order shipped.",
     )
 
@@ -73,9 +70,10 @@ class StudioForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial["tax_rate"] = Decimal(self.instance.tax_rate) / 100
-            self.initial["shipping_fee"] = major_units(
-                self.instance.shipping_fee, self.instance.currency
-            )
+            self.initial["shipping_fee"] = self.instance.shipping_fee
+        # The fee is money of the currency being saved with it.
+        posted = self.data.get(self.add_prefix("currency")) if self.is_bound else None
+        money_field(self, "shipping_fee").currency = str(posted or self.instance.currency)
 
     @property
     def general_fields(self) -> list[forms.BoundField]:
@@ -104,8 +102,7 @@ class StudioForm(forms.ModelForm):
         value = self.cleaned_data.get("shipping_fee")
         if self._absent("shipping_fee"):
             return int(self.instance.shipping_fee)
-        currency = self.data.get(self.add_prefix("currency")) or self.instance.currency
-        return 0 if value is None else minor_units(value, str(currency))
+        return 0 if value is None else int(value)
 
     def clean_watermark_file(self) -> bytes | None:
         upload = self.cleaned_data.get("watermark_file")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -9,6 +11,7 @@ from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from proofroom.core.money import MoneyField, money_field
 from proofroom.studio.areas import Area, desk_page
 from proofroom.studio.pricelists import (
     PackageItem,
@@ -24,7 +27,11 @@ class ProductForm(forms.Form):
     name = forms.CharField(max_length=120)
     category = forms.ChoiceField(choices=ProductCategory.choices)
     size = forms.CharField(max_length=40, required=False)
-    price = forms.DecimalField(min_value=0, max_digits=10, decimal_places=2, help_text="e.g. 25.00")
+    price = MoneyField(help_text="e.g. 25.00")
+
+    def __init__(self, *args: Any, currency: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        money_field(self, "price").currency = currency
 
 
 @desk_page(Area.SETTINGS)
@@ -41,7 +48,7 @@ def pricelist_list(request: HttpRequest) -> HttpResponse:
 @desk_page(Area.SETTINGS)
 def pricelist_detail(request: HttpRequest, pk: int) -> HttpResponse:
     price_list = get_object_or_404(PriceList, pk=pk)
-    form = ProductForm(request.POST or None)
+    form = ProductForm(request.POST or None, currency=price_list.currency)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -50,7 +57,7 @@ def pricelist_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 name=data["name"],
                 category=data["category"],
                 size=data["size"],
-                price=round(data["price"] * 100),
+                price=data["price"],
             )
         except ValidationError as exc:
             form.add_error(None, exc)
