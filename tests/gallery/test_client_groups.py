@@ -12,7 +12,7 @@ from proofroom.gallery.accounts import Account
 from proofroom.gallery.feed import Change
 from proofroom.gallery.selections import ClientGroup, client_group_create
 from proofroom.gallery.tenants import Studio
-from tests.gallery.conftest import JSON, Published, make_client, make_guest, publish, sign_in
+from tests.cast import JSON, Published, make_client, make_guest, publish, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -27,12 +27,6 @@ def tiles(body: str) -> list[str]:
 
 def in_group(group: ClientGroup) -> list[str]:
     return list(group.images.order_by("position").values_list("file_name", flat=True))
-
-
-@pytest.fixture
-def viewer(client: Client, ada: Account, published: Published) -> Client:
-    sign_in(client, ada)
-    return client
 
 
 def test_a_client_creates_renames_and_deletes_a_group_of_their_own(

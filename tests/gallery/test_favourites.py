@@ -18,7 +18,7 @@ from proofroom.gallery.feed import Change
 from proofroom.gallery.selections import Favourite, client_group_add, client_group_create
 from proofroom.gallery.tenants import Studio
 from proofroom.sync.protocol import ChangeKind
-from tests.gallery.conftest import JSON, Published, make_client, make_guest, publish, sign_in
+from tests.cast import JSON, Published, make_client, make_guest, publish, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -37,12 +37,6 @@ def tiles(body: str) -> list[str]:
 def favourites_of(account: Account) -> list[str]:
     found = Favourite.objects.filter(account=account).order_by("image__position")
     return list(found.values_list("image__file_name", flat=True))
-
-
-@pytest.fixture
-def viewer(client: Client, ada: Account, published: Published) -> Client:
-    sign_in(client, ada)
-    return client
 
 
 def test_a_heart_is_kept_and_the_studio_hears_the_accounts_whole_set(

@@ -13,7 +13,7 @@ from proofroom.gallery.accounts import Account, account_set_password
 from proofroom.gallery.tenants import Studio
 from proofroom.gallery.throttle import AttemptCounter
 from proofroom.sync.protocol import EventType
-from tests.gallery.conftest import (
+from tests.cast import (
     OWN_PASSWORD,
     Published,
     give_own_password,
@@ -301,7 +301,7 @@ class TestAccountPage:
     def test_a_taken_user_name_is_refused(
         self, client: Client, ada: Account, gallery_studio: Studio
     ) -> None:
-        from tests.gallery.conftest import make_client
+        from tests.cast import make_client
 
         make_client(gallery_studio, first="Bea", last="Lima", email="bea@lima.example")
         sign_in(client, ada)

@@ -17,19 +17,13 @@ from proofroom.gallery.blobs import Blob
 from proofroom.gallery.tenants import Studio
 from proofroom.gallery.views import PER_PAGE
 from proofroom.sync.protocol import EventType
-from tests.gallery.conftest import Published, photo, publish, sign_in
+from tests.cast import Published, photo, publish, sign_in
 
 pytestmark = pytest.mark.django_db
 
 
 def tiles(body: str) -> list[str]:
     return re.findall(r'<a class="tile" href="([^"]+)"', body)
-
-
-@pytest.fixture
-def viewer(client: Client, ada: Account, published: Published) -> Client:
-    sign_in(client, ada)
-    return client
 
 
 def test_the_gallery_shows_the_session_its_groups_and_lazy_fixed_ratio_tiles(

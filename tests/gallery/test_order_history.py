@@ -15,21 +15,10 @@ from proofroom.gallery.orders import Order, cart_for, order_payment_record, orde
 from proofroom.gallery.tenants import Studio, studio_payments_configure
 from proofroom.payments.base import PaymentEvent
 from proofroom.sync.protocol import ChangeKind
-from tests.gallery.conftest import make_client, sign_in
-from tests.gallery.shop import add, shop_session
+from tests.cast import make_client, sign_in
+from tests.gallery.shop import add
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def shop(gallery_studio: Studio, ada: Account):  # type: ignore[no-untyped-def]
-    return shop_session(gallery_studio, ada)
-
-
-@pytest.fixture
-def shopper(client: Client, ada: Account, shop) -> Client:  # type: ignore[no-untyped-def]
-    sign_in(client, ada)
-    return client
 
 
 def place(client: Client, ada: Account, shop, image: int = 0) -> Order:  # type: ignore[no-untyped-def]

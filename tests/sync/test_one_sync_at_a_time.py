@@ -52,12 +52,6 @@ needs_a_database_server = pytest.mark.skipif(
 )
 
 
-@pytest.fixture
-def desk(client: Browser, owner: object) -> Browser:
-    client.force_login(owner)  # type: ignore[arg-type]
-    return client
-
-
 def left_running(trigger: str = "desk", *, lapsed: bool = True) -> SyncRun:
     """A run whose process was killed: still marked running, its lease lapsed (or not yet)."""
     run = sync_claim(kinds=["favourites"], trigger=trigger)

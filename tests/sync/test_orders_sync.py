@@ -28,8 +28,8 @@ from proofroom.studio.pricelists import Product
 from proofroom.studio.studios import Studio, studio_update
 from proofroom.studio.syncs import SyncKind, SyncStatus
 from proofroom.sync import protocol
+from tests.cast import sign_in
 from tests.fakes.stripe_api import FakeStripe
-from tests.gallery.conftest import sign_in
 from tests.sync.conftest import mark
 
 pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
