@@ -10,10 +10,14 @@ import datetime as dt
 import functools
 import hashlib
 import re
+import socket
 import uuid
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.db import connections
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from proofroom.gallery.accounts import Account, account_guest_create, account_set_password
 from proofroom.gallery.blobs import blob_put
@@ -153,3 +157,30 @@ def make_guest(
 
 # A form's CSRF token as a page renders it (group 1: the token).
 CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]*)"')
+
+LOGIN = "/s/northlight/login/"  # our studio's gallery sign-in page
+
+
+def login(client: Client, username: str, password: str, **extra: str):  # type: ignore[no-untyped-def]
+    """Post the gallery's sign-in form as typed (``sign_in`` is for a known account)."""
+    return client.post(LOGIN, {"username": username, "password": password, **extra})
+
+
+def event(published: Published) -> str:
+    """The gallery page of a published session."""
+    return f"/s/northlight/e/{published.session.uuid}/"
+
+
+def queries_for(client: Client, url: str) -> int:
+    """How many gallery database queries one page view takes (the page must answer 200)."""
+    with CaptureQueriesContext(connections[settings.GALLERY_DB]) as gallery_queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(gallery_queries)
+
+
+def free_port() -> int:
+    """A free TCP port on loopback, for a server a test starts."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

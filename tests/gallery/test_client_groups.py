@@ -12,13 +12,9 @@ from proofroom.gallery.accounts import Account
 from proofroom.gallery.feed import Change
 from proofroom.gallery.selections import ClientGroup, client_group_create
 from proofroom.gallery.tenants import Studio
-from tests.cast import JSON, Published, make_client, make_guest, publish, sign_in
+from tests.cast import JSON, Published, event, make_client, make_guest, publish, sign_in
 
 pytestmark = pytest.mark.django_db
-
-
-def event(published: Published) -> str:
-    return f"/s/northlight/e/{published.session.uuid}/"
 
 
 def tiles(body: str) -> list[str]:

@@ -13,20 +13,15 @@ from proofroom.gallery.accounts import Account, AccountKind
 from proofroom.gallery.mail import MailKind, OutgoingMail
 from proofroom.gallery.throttle import LIMITS
 from proofroom.sync.protocol import EventType
-from tests.cast import CSRF_TOKEN, OWN_PASSWORD, Published, give_own_password, publish
+from tests.cast import CSRF_TOKEN, OWN_PASSWORD, Published, give_own_password, login, publish
 from tests.smtp import Inbox
 
 pytestmark = pytest.mark.django_db
 
-LOGIN = "/s/northlight/login/"
 REFUSED = "That user name and password do not match."
 TOO_MANY = "Too many attempts; try again in 15 minutes."
 CONTAINS_NAME = "Choose a password that does not contain your name or your email address."
 BALANCER = {"REMOTE_ADDR": "10.0.0.2"}
-
-
-def login(client: Client, username: str, password: str):  # type: ignore[no-untyped-def]
-    return client.post(LOGIN, {"username": username, "password": password})
 
 
 def page(response, *replace: str) -> str:  # type: ignore[no-untyped-def]

@@ -16,7 +16,7 @@ from proofroom.gallery.feed import Change
 from proofroom.gallery.selections import YearbookPick
 from proofroom.gallery.tenants import Studio
 from proofroom.sync.protocol import ChangeKind, EventType
-from tests.cast import JSON, Published, make_guest, publish, sign_in
+from tests.cast import JSON, Published, event, make_guest, publish, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -30,10 +30,6 @@ def open_yearbook(published: Published, *, days: int = 14, eligible: int = 6) ->
         yearbook_images=[str(i.uuid) for i in published.images[:eligible]],
     )
     return deadline
-
-
-def event(published: Published) -> str:
-    return f"/s/northlight/e/{published.session.uuid}/"
 
 
 def pick(client: Client, published: Published, n: int, **extra: str) -> Any:
