@@ -29,9 +29,9 @@ from proofroom.gallery.tenants import studio_create
 from proofroom.studio.sessions import Session
 from proofroom.studio.setup import ASSISTANT_GROUP, OWNER_GROUP, desk_setup, staff_user_create
 from proofroom.studio.studios import Studio
-from tests.cast import PASSWORD, Published, make_client, make_guest, publish
+from tests.cast import PASSWORD, Published, free_port, make_client, make_guest, publish
 from tests.factories import make_session
-from tests.smtp import Inbox, free_port, smtp_at
+from tests.smtp import Inbox, smtp_at
 
 # Races between transactions are tested on PostgreSQL: SQLite serialises writers, and the
 # test run's in-memory SQLite database is one connection shared by every thread.

@@ -30,9 +30,9 @@ from proofroom.gallery.mail import (
 )
 from proofroom.gallery.orders import Order
 from proofroom.gallery.tenants import Studio
-from tests.cast import make_client, sign_in
+from tests.cast import free_port, make_client, sign_in
 from tests.gallery.shop import PICKUP, add, checkout_url, shop_session, terms
-from tests.smtp import Inbox, free_port, smtp_at
+from tests.smtp import Inbox, smtp_at
 
 pytestmark = pytest.mark.django_db
 
