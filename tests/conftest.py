@@ -117,7 +117,7 @@ def published(gallery_studio: GalleryStudio, ada: Account) -> Published:
 
 @pytest.fixture
 def guest(gallery_studio: GalleryStudio) -> Account:
-    """A guest login of our studio (signed up on a public event; no client record)."""
+    """A guest login of our studio (as a guest signs up on an event; no client record)."""
     return make_guest(gallery_studio)
 
 
