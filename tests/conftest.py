@@ -1,25 +1,37 @@
 """The named cast of every test (CONVENTIONS.md): who does what, and who must see nothing.
 
-- ``studio``: the desk's studio; ``owner``: its owner (every right);
-  ``assistant``: staff without the owner's rights (no invoice edits, later).
-- ``gallery_studio``: the same studio's site on the gallery;
-  ``rival_studio``: another studio on the same gallery, whose people must see
-  nothing of ours.
-Later issues add the client, the guest and the rival's client here.
+- ``studio``: the desk's studio; ``owner``: its owner (every right), and ``desk``: a
+  browser signed in as her; ``assistant``: staff without the owner's rights (no invoice
+  edits).
+- ``gallery_studio``: the same studio's site on the gallery; ``ada``: our client, with
+  ``published``, her session; ``guest``: a guest login of ours.
+- ``rival_studio``: another studio on the same gallery, and ``rival_client``, its client:
+  they must see nothing of ours.
+
+Each fixture is defined once, here or in the conftest of the one folder that uses it;
+the helpers behind them (publishing, signing in) are in ``tests/cast.py``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+from aiosmtpd.controller import Controller
 from django.contrib.auth.models import User
 from django.db import connection
+from django.test import Client
 
+from proofroom import demo
+from proofroom.gallery.accounts import Account
 from proofroom.gallery.tenants import Studio as GalleryStudio
 from proofroom.gallery.tenants import studio_create
+from proofroom.studio.sessions import Session
 from proofroom.studio.setup import ASSISTANT_GROUP, OWNER_GROUP, desk_setup, staff_user_create
 from proofroom.studio.studios import Studio
-
-PASSWORD = "correct-horse-battery-42"
+from tests.cast import PASSWORD, Published, free_port, make_client, make_guest, publish
+from tests.factories import make_session
+from tests.smtp import Inbox, smtp_at
 
 # Races between transactions are tested on PostgreSQL: SQLite serialises writers, and the
 # test run's in-memory SQLite database is one connection shared by every thread.
@@ -67,6 +79,12 @@ def assistant(studio: Studio) -> User:
 
 
 @pytest.fixture
+def session(studio: Studio) -> Session:
+    """A shoot of ours on the desk (a client's lake wedding), at the workflow's first stage."""
+    return make_session(description="Lake wedding")
+
+
+@pytest.fixture
 def gallery_studio(db: None) -> GalleryStudio:
     return studio_create(
         name="Northlight Studio", slug="northlight", email="hello@northlight.example"
@@ -76,3 +94,54 @@ def gallery_studio(db: None) -> GalleryStudio:
 @pytest.fixture
 def rival_studio(db: None) -> GalleryStudio:
     return studio_create(name="Rival Portraits", slug="rival")
+
+
+@pytest.fixture
+def desk(client: Client, owner: User) -> Client:
+    """The desk in a browser, signed in as the studio's owner."""
+    client.force_login(owner)
+    return client
+
+
+@pytest.fixture
+def ada(gallery_studio: GalleryStudio) -> Account:
+    """Our studio's client, still on the default login (email, last name)."""
+    return make_client(gallery_studio)
+
+
+@pytest.fixture
+def published(gallery_studio: GalleryStudio, ada: Account) -> Published:
+    """Ada's session: 12 images, two groups, client-only (event type None)."""
+    return publish(gallery_studio, ada)
+
+
+@pytest.fixture
+def guest(gallery_studio: GalleryStudio) -> Account:
+    """A guest login of our studio (as a guest signs up on an event; no client record)."""
+    return make_guest(gallery_studio)
+
+
+@pytest.fixture
+def rival_client(rival_studio: GalleryStudio) -> Account:
+    return make_client(rival_studio, first="Rex", last="Rival", email="rex@rival.example")
+
+
+@pytest.fixture
+def smtp() -> Iterator[Inbox]:
+    """A real SMTP server on loopback, and the settings that send mail to it."""
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        with smtp_at(port):
+            yield inbox
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def small_demo(settings, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The demo studio made in the test's own folder, with small photos."""
+    settings.DATA_DIR = tmp_path
+    monkeypatch.setattr(demo, "DEMO_PHOTO_SIZE", (360, 240))

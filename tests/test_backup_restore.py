@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -18,6 +17,8 @@ from pathlib import Path
 import httpx
 import psycopg
 import pytest
+
+from tests.cast import free_port
 
 CLI = [sys.executable, "-m", "proofroom.cli"]
 
@@ -69,12 +70,6 @@ def integrity(path: Path) -> str:
         return str(exc)
     finally:
         db.close()
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class Server:

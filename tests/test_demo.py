@@ -14,13 +14,7 @@ from proofroom.studio.images import Image
 from proofroom.studio.sessions import Session
 from proofroom.studio.studios import Studio
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _small_demo(settings, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    settings.DATA_DIR = tmp_path
-    monkeypatch.setattr(demo, "DEMO_PHOTO_SIZE", (360, 240))
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("small_demo")]
 
 
 def test_demo_makes_both_sides_a_login_and_sessions_with_photos() -> None:

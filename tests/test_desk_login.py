@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import pytest
 from django.contrib.auth.models import User
@@ -11,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from proofroom.studio.logins import DeskLoginCounter
-from tests.conftest import PASSWORD
+from tests.cast import CSRF_TOKEN, PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -99,14 +98,13 @@ def test_the_maintenance_pages_log_in_is_throttled_too(client: Client, owner: Us
 def test_a_wrong_password_and_an_unknown_user_get_the_same_page(owner: User) -> None:
     """Issue 13 (attacks): the desk's log-in tells nobody which user names exist, before
     the throttle and once it refuses."""
-    token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
     for expected in ["do not match"] * 5 + ["Too many attempts"]:
         known = Client().post("/desk/login/", {"username": "alice", "password": "guess"})
         unknown = Client().post("/desk/login/", {"username": "nobody", "password": "guess"})
         assert known.status_code == unknown.status_code == 200
         assert expected in known.content.decode()
         same = [
-            token.sub("", r.content.decode()).replace(name, "X")
+            CSRF_TOKEN.sub("", r.content.decode()).replace(name, "X")
             for r, name in ((known, '"alice"'), (unknown, '"nobody"'))
         ]
         assert same[0] == same[1]

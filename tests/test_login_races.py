@@ -4,7 +4,6 @@ real threads, so the database sees them overlap; run on PostgreSQL to see the ra
 
 from __future__ import annotations
 
-import re
 import threading
 
 import httpx
@@ -14,20 +13,19 @@ from django.contrib.auth.models import User
 from proofroom.gallery.tenants import Studio as GalleryStudio
 from proofroom.gallery.throttle import LIMITS
 from proofroom.studio.logins import LIMITS as DESK_LIMITS
+from tests.cast import CSRF_TOKEN, give_own_password, make_client
 from tests.conftest import needs_postgresql
-from tests.gallery.conftest import give_own_password, make_client
 
 pytestmark = [needs_postgresql, pytest.mark.django_db(transaction=True, databases="__all__")]
 
 BURST = 20
-TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 def burst(url: str, form: dict[str, str]) -> list[str]:
     """BURST posts of ``form`` to ``url``, released together; the pages they got back."""
     with httpx.Client() as browser:
         page = browser.get(url)
-        token = TOKEN.search(page.text)
+        token = CSRF_TOKEN.search(page.text)
         assert token is not None, page.text[:400]
         cookies = dict(browser.cookies.items())
     start = threading.Barrier(BURST)

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
+
+from proofroom.gallery.accounts import Account
+from tests.cast import OWN_PASSWORD, give_own_password
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by
 # the tests themselves are still plain synchronous code.
@@ -36,7 +41,7 @@ def chromium_path() -> str:
 
 def desk_log_in(page: Page, base: str, username: str = "alice") -> None:
     """Log in on the desk as the cast's owner (or another of its staff)."""
-    from tests.conftest import PASSWORD
+    from tests.cast import PASSWORD
 
     page.goto(f"{base}/desk/login/")
     page.get_by_label("User name").fill(username)
@@ -94,3 +99,32 @@ def phone(browser):  # type: ignore[no-untyped-def]
     yield page
     context.close()
     assert refused == [], "the page broke its Content-Security-Policy"
+
+
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    """Where screenshots go: PROOFROOM_SCREENSHOTS to keep them, else the test's tmp dir."""
+    folder = Path(os.environ.get("PROOFROOM_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def preview_loaded(page: Page) -> None:
+    """Wait until the lightbox's preview has loaded."""
+    # The page's script marks the image ready once it has loaded (complete, with pixels).
+    image = page.locator("#lb-img")
+    expect(image).to_have_class(re.compile(r"\bready\b"))
+    expect(image).to_have_js_property("complete", True)
+
+
+def sign_in_in_browser(viewer: Page, base: str, account: Account) -> None:
+    """Sign a gallery account in, in the browser (its own password set first)."""
+    if account.must_set_password:
+        give_own_password(account)
+    if viewer.locator("button", has_text="Sign out").count():
+        return
+    viewer.goto(f"{base}/s/northlight/login/")
+    viewer.get_by_label("User name").fill(account.username)
+    viewer.get_by_label("Password").fill(OWN_PASSWORD)
+    viewer.get_by_role("button", name="Sign in").click()
+    viewer.wait_for_url(re.compile(r"/home/$"))

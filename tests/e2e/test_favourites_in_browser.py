@@ -5,7 +5,6 @@ up; the yearbook pose is picked until the deadline."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -23,9 +22,8 @@ from proofroom.studio.images import ImageGroup
 from proofroom.studio.sessions import Session
 from proofroom.studio.syncs import SyncRun, SyncStatus
 from proofroom.sync.protocol import EventType
-from tests.e2e.conftest import desk_log_in
-from tests.e2e.test_gallery_in_browser import preview_loaded, sign_in_in_browser
-from tests.gallery.conftest import OWN_PASSWORD, make_client, publish
+from tests.cast import OWN_PASSWORD, publish
+from tests.e2e.conftest import desk_log_in, preview_loaded, sign_in_in_browser
 from tests.sync.conftest import connected, mark, sync, wedding
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, databases="__all__")]
@@ -35,19 +33,6 @@ __all__ = ["connected", "sync", "wedding"]
 
 HEARTED = ["IMG_0001.jpg", "IMG_0003.jpg", "IMG_0004.jpg"]
 FOR_GRANDMA = ["IMG_0000.jpg", "IMG_0002.jpg"]
-
-
-@pytest.fixture
-def shots(tmp_path: Path) -> Path:
-    """Where screenshots go: PROOFROOM_SCREENSHOTS to keep them, else the test's tmp dir."""
-    folder = Path(os.environ.get("PROOFROOM_SCREENSHOTS") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-@pytest.fixture
-def ada(gallery_studio: GalleryStudio) -> Account:
-    return make_client(gallery_studio)
 
 
 def heart(page: Page, name: str) -> None:

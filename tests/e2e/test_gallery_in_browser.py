@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from pathlib import Path
 
@@ -13,33 +12,14 @@ from playwright.sync_api import Page, expect
 from proofroom.gallery.accounts import Account
 from proofroom.gallery.tenants import Studio
 from proofroom.sync.protocol import EventType
-from tests.gallery.conftest import OWN_PASSWORD, give_own_password, make_client, publish
+from tests.cast import OWN_PASSWORD, publish
+from tests.e2e.conftest import preview_loaded, sign_in_in_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, databases="__all__")]
 
 
-@pytest.fixture
-def ada(gallery_studio: Studio) -> Account:
-    return make_client(gallery_studio)
-
-
-@pytest.fixture
-def shots(tmp_path: Path) -> Path:
-    """Where screenshots go: PROOFROOM_SCREENSHOTS to keep them, else the test's tmp dir."""
-    folder = Path(os.environ.get("PROOFROOM_SCREENSHOTS") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 def caption(page: Page) -> str:
     return page.locator("#lb-count").inner_text()
-
-
-def preview_loaded(page: Page) -> None:
-    # The page's script marks the image ready once it has loaded (complete, with pixels).
-    image = page.locator("#lb-img")
-    expect(image).to_have_class(re.compile(r"\bready\b"))
-    expect(image).to_have_js_property("complete", True)
 
 
 def test_first_login_sets_a_password_then_the_lightbox_browses_the_session(  # type: ignore[no-untyped-def]
@@ -193,15 +173,3 @@ def test_screens_of_the_landing_the_grid_and_the_lightbox(  # type: ignore[no-un
     for name in ("landing", "grid", "lightbox"):
         for width in (1280, 390):
             assert (shots / f"{name}-{width}.png").stat().st_size > 10_000
-
-
-def sign_in_in_browser(viewer: Page, base: str, account: Account) -> None:
-    if account.must_set_password:
-        give_own_password(account)
-    if viewer.locator("button", has_text="Sign out").count():
-        return
-    viewer.goto(f"{base}/s/northlight/login/")
-    viewer.get_by_label("User name").fill(account.username)
-    viewer.get_by_label("Password").fill(OWN_PASSWORD)
-    viewer.get_by_role("button", name="Sign in").click()
-    viewer.wait_for_url(re.compile(r"/home/$"))

@@ -4,7 +4,6 @@ desk's Invoices hub lists the order under "Web Order Placed" by that number."""
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -17,22 +16,13 @@ from proofroom.gallery.orders import Order
 from proofroom.studio.invoices import Invoice
 from proofroom.studio.sessions import Session
 from proofroom.studio.syncs import SyncKind, SyncRun, SyncStatus
-from tests.e2e.conftest import desk_log_in
-from tests.e2e.test_gallery_in_browser import sign_in_in_browser
+from tests.e2e.conftest import desk_log_in, sign_in_in_browser
+from tests.gallery.shop import NUMBER
 from tests.sync.conftest import connected, mark, sync, wedding
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, databases="__all__")]
 
 __all__ = ["connected", "sync", "wedding"]
-
-NUMBER = re.compile(r"^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$")
-
-
-@pytest.fixture
-def shots(tmp_path: Path) -> Path:
-    folder = Path(os.environ.get("PROOFROOM_SCREENSHOTS") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def test_a_client_orders_two_products_and_the_desk_finds_the_web_order(  # type: ignore[no-untyped-def]

@@ -11,9 +11,9 @@ from playwright.sync_api import Page, expect
 from proofroom.gallery.accounts import Account
 from proofroom.gallery.tenants import Studio
 from proofroom.studio.studios import Studio as DeskStudio
+from tests.cast import make_client, publish
 from tests.e2e.conftest import csp_violations, desk_log_in
 from tests.factories import make_images, make_session
-from tests.gallery.conftest import make_client, publish
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, databases="__all__")]
 

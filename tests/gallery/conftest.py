@@ -1,155 +1,19 @@
-"""The gallery's cast: a client of our studio with a published session, and the helpers
-to publish more (any event type, any size, expired or not) through the sync's services."""
+"""The gallery's fixtures: a public event, a signed-in viewer, and the store's shop and
+shopper (the whole cast, Ada and her session included, is in ``tests/conftest.py``)."""
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
-import hashlib
-import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 
 import pytest
 from django.test import Client
 
-from proofroom.gallery.accounts import Account, account_set_password
-from proofroom.gallery.blobs import blob_put
-from proofroom.gallery.events import OnlineSession
-from proofroom.gallery.publishing import client_put, session_publish
-from proofroom.gallery.tenants import Studio
-from proofroom.imaging.samples import make_sample_photo
+from proofroom.gallery.accounts import Account
+from proofroom.gallery.tenants import Studio, studio_payments_configure
 from proofroom.sync import protocol
-
-OWN_PASSWORD = "lanterns-over-the-bay-7"
-
-# Landscape and portrait shapes, so the grid's tiles are not all alike.
-SHAPES = [(600, 400), (400, 600), (600, 400), (600, 450), (400, 500), (600, 338)]
-
-
-@functools.cache
-def photo(seed: int, width: int, height: int) -> tuple[str, bytes]:
-    data = make_sample_photo(None, width=width, height=height, seed=seed, grain=2.0)
-    return hashlib.sha256(data).hexdigest(), data
-
-
-def today() -> dt.date:
-    return dt.date.today()
-
-
-@dataclass
-class Published:
-    session: OnlineSession
-    images: list[protocol.Image]
-    groups: list[protocol.Group]
-
-
-def make_client(
-    studio: Studio, *, first: str = "Ada", last: str = "Souza", email: str = "ada@souza.example"
-) -> Account:
-    return client_put(
-        studio=studio,
-        data=protocol.Client(uuid=uuid.uuid4(), first_name=first, last_name=last, email=email),
-    )
-
-
-def publish(
-    studio: Studio,
-    account: Account,
-    *,
-    images: int = 12,
-    kinds: int = 4,
-    event_type: protocol.EventType = protocol.EventType.NONE,
-    code: str = "",
-    title: str = "Souza wedding",
-    date: dt.date | None = None,
-    expire_date: dt.date | None = None,
-    description: str = "A summer wedding by the lake.",
-    groups: bool = True,
-    session_uuid: uuid.UUID | None = None,
-    scale: int = 1,
-    first_seed: int = 0,
-) -> Published:
-    """Publish a session as the sync would: derivatives first, then the session.
-
-    ``kinds`` distinct photographs are reused across ``images`` images (the gallery
-    stores a derivative once per hash), so large sessions stay quick to make.
-    """
-    made = []
-    for n in range(images):
-        width, height = (side * scale for side in SHAPES[n % kinds % len(SHAPES)])
-        seed = first_seed + n % kinds
-        preview_hash, preview = photo(seed, width, height)
-        thumb_hash, thumb = photo(seed, width // 2, height // 2)
-        blob_put(studio_id=studio.pk, sha256=preview_hash, data=preview)
-        blob_put(studio_id=studio.pk, sha256=thumb_hash, data=thumb)
-        made.append(
-            protocol.Image(
-                uuid=uuid.uuid4(),
-                file_name=f"IMG_{n + 1:04d}.jpg",
-                position=n,
-                preview=preview_hash,
-                preview_width=width,
-                preview_height=height,
-                thumbnail=thumb_hash,
-            )
-        )
-    group_list = []
-    if groups:
-        group_list = [
-            protocol.Group(uuid=uuid.uuid4(), name="Ceremony", images=[i.uuid for i in made[:5]]),
-            protocol.Group(uuid=uuid.uuid4(), name="Portraits", images=[i.uuid for i in made[5:9]]),
-        ]
-    session = session_publish(
-        studio=studio,
-        data=protocol.Session(
-            uuid=session_uuid or uuid.uuid4(),
-            number=1001,
-            client=account.client_uuid,
-            date=date or today() - dt.timedelta(days=10),
-            title=title,
-            expire_date=expire_date or today() + dt.timedelta(days=60),
-            event_type=event_type,
-            event_code=code,
-            event_description=description,
-            groups=group_list,
-            images=made,
-        ),
-    )
-    return Published(session=session, images=made, groups=group_list)
-
-
-@pytest.fixture
-def ada(gallery_studio: Studio) -> Account:
-    """Our studio's client, still on the default login (email, last name)."""
-    return make_client(gallery_studio)
-
-
-@pytest.fixture
-def published(gallery_studio: Studio, ada: Account) -> Published:
-    """Ada's session: 12 images, two groups, client-only (event type None)."""
-    return publish(gallery_studio, ada)
-
-
-@pytest.fixture
-def rival_client(rival_studio: Studio) -> Account:
-    return make_client(rival_studio, first="Rex", last="Rival", email="rex@rival.example")
-
-
-def give_own_password(account: Account, password: str = OWN_PASSWORD) -> Account:
-    account_set_password(account=account, password=password)
-    return account
-
-
-def sign_in(client: Client, account: Account, password: str = OWN_PASSWORD) -> None:
-    """Sign ``account`` in on the test client (with its own password set first)."""
-    if account.must_set_password:
-        give_own_password(account, password)
-    slug = account.studio.slug
-    response = client.post(
-        f"/s/{slug}/login/", {"username": account.username, "password": password}
-    )
-    assert response.status_code == 302, response.content.decode()[:500]
+from tests.cast import Published, publish, sign_in
+from tests.fakes.stripe_api import FakeStripe
+from tests.gallery.shop import shop_session, terms
 
 
 @pytest.fixture
@@ -157,22 +21,50 @@ def signed_in() -> Callable[[Client, Account], None]:
     return sign_in
 
 
-# --- For what visitors choose (favourites, own groups, guests, the yearbook) -------------
-
-JSON = {"Accept": "application/json"}  # how the gallery's script asks
-
-
-def make_guest(
-    studio: Studio, *, first: str = "Mia", last: str = "Lund", email: str = "mia@lund.example"
-) -> Account:
-    from proofroom.gallery.accounts import account_guest_create
-
-    return account_guest_create(
-        studio_id=studio.pk, first_name=first, last_name=last, email=email, password=OWN_PASSWORD
-    )
-
-
 @pytest.fixture
 def public_event(gallery_studio: Studio, ada: Account) -> Published:
     """Ada's public event: anyone may view it; guests may sign up."""
     return publish(gallery_studio, ada, images=6, event_type=protocol.EventType.PUBLIC)
+
+
+@pytest.fixture
+def viewer(client: Client, ada: Account, published: Published) -> Client:
+    """Ada, signed in, with her session published."""
+    sign_in(client, ada)
+    return client
+
+
+@pytest.fixture
+def shop(gallery_studio: Studio, ada: Account) -> Published:
+    """Ada's session selling from the store's price list (``tests/gallery/shop.py``)."""
+    return shop_session(gallery_studio, ada)
+
+
+@pytest.fixture
+def shopper(client: Client, ada: Account, shop: Published) -> Client:
+    """Ada, signed in, with her shop open."""
+    sign_in(client, ada)
+    return client
+
+
+@pytest.fixture
+def sales_tax(gallery_studio: Studio) -> None:
+    """Our shop charges 8.25 % sales tax (request it before ``shop``, e.g. with
+    ``pytest.mark.usefixtures("sales_tax")``)."""
+    terms(gallery_studio, tax_rate=825)
+
+
+@pytest.fixture
+def stripe(live_server, settings, gallery_studio: Studio) -> Iterator[FakeStripe]:  # type: ignore[no-untyped-def]
+    """Our studio takes cards through a fake of Stripe's HTTP API on loopback, which posts
+    its signed webhooks to the live gallery."""
+    with FakeStripe(webhook_secret="whsec_test") as fake:
+        settings.STRIPE_API_BASE = fake.base_url
+        fake.webhook_url = live_server.url + "/s/northlight/payments/stripe/webhook/"
+        studio_payments_configure(
+            studio=gallery_studio,
+            gateway="stripe",
+            secret_key=fake.api_key,
+            webhook_secret=fake.webhook_secret,
+        )
+        yield fake

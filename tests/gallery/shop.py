@@ -15,14 +15,13 @@ from proofroom.gallery.publishing import pricelist_put
 from proofroom.gallery.tenants import Studio, studio_ordering_update
 from proofroom.sync import protocol
 from proofroom.sync.protocol import ProductCategory
-from tests.gallery.conftest import Published, publish
+from tests.cast import JSON, Published, publish
 
 PRINT_5X7 = uuid.UUID("00000000-0000-4000-8000-000000000507")
 PRINT_8X10 = uuid.UUID("00000000-0000-4000-8000-000000000810")
 CANVAS = uuid.UUID("00000000-0000-4000-8000-000000001620")
 DOWNLOAD = uuid.UUID("00000000-0000-4000-8000-00000000d0d0")
 PACKAGE = uuid.UUID("00000000-0000-4000-8000-0000000000a1")
-JSON = {"Accept": "application/json"}
 NUMBER = re.compile(r"^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$")  # Crockford, no I L O U
 
 

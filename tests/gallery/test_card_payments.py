@@ -10,52 +10,32 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 
 import httpx
 import pytest
 from django.test import Client
 
-from proofroom.gallery.accounts import Account
 from proofroom.gallery.feed import Change
 from proofroom.gallery.orders import Order, OrderPayment, OrderStatus, WebhookEvent
 from proofroom.gallery.tenants import Studio, studio_payments_configure
 from proofroom.sync import protocol
 from proofroom.sync.protocol import ChangeKind
 from tests.fakes.stripe_api import API_VERSION, FakeStripe
-from tests.gallery.conftest import sign_in
-from tests.gallery.shop import PICKUP, add, checkout_url, shop_session, terms
+from tests.gallery.shop import PICKUP, add, checkout_url
 
-pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
+pytestmark = [
+    pytest.mark.django_db(transaction=True, databases="__all__"),
+    pytest.mark.usefixtures("sales_tax"),
+]
 
 WEBHOOK = "/s/northlight/payments/stripe/webhook/"
 
 
 @pytest.fixture
-def stripe(live_server, settings, gallery_studio: Studio) -> Iterator[FakeStripe]:  # type: ignore[no-untyped-def]
-    with FakeStripe(webhook_secret="whsec_test") as fake:
-        settings.STRIPE_API_BASE = fake.base_url
-        fake.webhook_url = live_server.url + WEBHOOK
-        studio_payments_configure(
-            studio=gallery_studio,
-            gateway="stripe",
-            secret_key=fake.api_key,
-            webhook_secret=fake.webhook_secret,
-        )
-        yield fake
-
-
-@pytest.fixture
-def shop(gallery_studio: Studio, ada: Account):  # type: ignore[no-untyped-def]
-    terms(gallery_studio, tax_rate=825)
-    return shop_session(gallery_studio, ada)
-
-
-@pytest.fixture
-def shopper(client: Client, ada: Account, shop) -> Client:  # type: ignore[no-untyped-def]
-    sign_in(client, ada)
-    add(client, shop, quantity=2)  # twice $25.00, plus 8.25 % = $54.13
-    return client
+def basket(shopper: Client, shop) -> Client:  # type: ignore[no-untyped-def]
+    """Ada, signed in, with two 8x10 in prints in her cart."""
+    add(shopper, shop, quantity=2)  # twice $25.00, plus 8.25 % = $54.13
+    return shopper
 
 
 def checkout(client: Client, shop, fake: FakeStripe) -> str:  # type: ignore[no-untyped-def]
@@ -102,9 +82,9 @@ def post_webhook(live_server, payload: bytes, signature: str) -> httpx.Response:
 
 
 def test_the_client_pays_on_the_hosted_page_and_the_webhook_places_the_order_once(
-    shopper: Client, shop, stripe: FakeStripe
+    basket: Client, shop, stripe: FakeStripe
 ) -> None:  # type: ignore[no-untyped-def]
-    checkout_id = checkout(shopper, shop, stripe)
+    checkout_id = checkout(basket, shop, stripe)
     order = Order.objects.get()
     assert (order.status, order.checkout_id, order.total) == (
         OrderStatus.AWAITING_PAYMENT,
@@ -133,15 +113,15 @@ def test_the_client_pays_on_the_hosted_page_and_the_webhook_places_the_order_onc
     assert OrderPayment.objects.count() == 1 and len(order_changes()) == 1
     assert stripe.charges == 1
 
-    page = shopper.get(f"/s/northlight/orders/{order.display_number}/").content.decode()
+    page = basket.get(f"/s/northlight/orders/{order.display_number}/").content.decode()
     assert "Paid by card" in page and "Pay now" not in page
 
 
 def test_a_double_click_or_two_tabs_make_one_checkout_and_one_charge(
-    shopper: Client, shop, stripe: FakeStripe
+    basket: Client, shop, stripe: FakeStripe
 ) -> None:  # type: ignore[no-untyped-def]
-    first = checkout(shopper, shop, stripe)
-    second = checkout(shopper, shop, stripe)
+    first = checkout(basket, shop, stripe)
+    second = checkout(basket, shop, stripe)
     assert first == second
     assert stripe.sessions_created == 1 and Order.objects.count() == 1
     assert stripe.pay(first) is True
@@ -150,18 +130,18 @@ def test_a_double_click_or_two_tabs_make_one_checkout_and_one_charge(
 
 
 def test_coming_back_before_the_webhook_records_the_payment_and_the_late_webhook_is_a_no_op(
-    shopper: Client, shop, stripe: FakeStripe, live_server
+    basket: Client, shop, stripe: FakeStripe, live_server
 ) -> None:  # type: ignore[no-untyped-def]
-    checkout_id = checkout(shopper, shop, stripe)
+    checkout_id = checkout(basket, shop, stripe)
     order = Order.objects.get()
     stripe.webhook_url = None  # the webhook is late
     assert stripe.pay(checkout_id)
-    back = shopper.get(f"/s/northlight/orders/{order.display_number}/?checkout={checkout_id}")
+    back = basket.get(f"/s/northlight/orders/{order.display_number}/?checkout={checkout_id}")
     assert back.status_code == 302
     order.refresh_from_db()
     assert order.status == OrderStatus.PLACED and OrderPayment.objects.count() == 1
     assert len(order_changes()) == 1
-    assert shopper.get(back["Location"]).status_code == 200
+    assert basket.get(back["Location"]).status_code == 200
 
     stripe.webhook_url = live_server.url + WEBHOOK
     assert stripe.deliver_again() == 200
@@ -170,13 +150,13 @@ def test_coming_back_before_the_webhook_records_the_payment_and_the_late_webhook
 
 
 def test_coming_back_unpaid_keeps_the_order_waiting(
-    shopper: Client, shop, stripe: FakeStripe
+    basket: Client, shop, stripe: FakeStripe
 ) -> None:  # type: ignore[no-untyped-def]
-    checkout_id = checkout(shopper, shop, stripe)
+    checkout_id = checkout(basket, shop, stripe)
     order = Order.objects.get()
-    shopper.get(f"/s/northlight/orders/{order.display_number}/?checkout={checkout_id}")
-    cancelled = shopper.get(f"/s/northlight/orders/{order.display_number}/?cancelled=1")
-    page = shopper.get(cancelled["Location"]).content.decode()
+    basket.get(f"/s/northlight/orders/{order.display_number}/?checkout={checkout_id}")
+    cancelled = basket.get(f"/s/northlight/orders/{order.display_number}/?cancelled=1")
+    page = basket.get(cancelled["Location"]).content.decode()
     assert "Your payment was not completed" in page and "Pay now" in page
     assert OrderPayment.objects.count() == 0 and order_changes() == []
     stripe.pay(checkout_id)  # later, then the webhook
@@ -184,9 +164,9 @@ def test_coming_back_unpaid_keeps_the_order_waiting(
 
 
 def test_a_webhook_with_a_wrong_signature_is_refused_and_changes_nothing(
-    shopper: Client, shop, stripe: FakeStripe, live_server
+    basket: Client, shop, stripe: FakeStripe, live_server
 ) -> None:  # type: ignore[no-untyped-def]
-    checkout_id = checkout(shopper, shop, stripe)
+    checkout_id = checkout(basket, shop, stripe)
     payload = forged(stripe, checkout_id)
     wrong = post_webhook(live_server, payload, stripe.sign(payload, secret="whsec_someone_else"))
     assert wrong.status_code == 400
@@ -198,8 +178,8 @@ def test_a_webhook_with_a_wrong_signature_is_refused_and_changes_nothing(
     assert WebhookEvent.objects.count() == 0
 
 
-def test_a_stale_webhook_is_refused(shopper: Client, shop, stripe: FakeStripe, live_server) -> None:  # type: ignore[no-untyped-def]
-    checkout_id = checkout(shopper, shop, stripe)
+def test_a_stale_webhook_is_refused(basket: Client, shop, stripe: FakeStripe, live_server) -> None:  # type: ignore[no-untyped-def]
+    checkout_id = checkout(basket, shop, stripe)
     payload = forged(stripe, checkout_id)
     stale = stripe.sign(payload, timestamp=int(time.time()) - 600)
     assert post_webhook(live_server, payload, stale).status_code == 400
@@ -209,9 +189,9 @@ def test_a_stale_webhook_is_refused(shopper: Client, shop, stripe: FakeStripe, l
 
 
 def test_a_payment_of_another_amount_does_not_place_the_order(
-    shopper: Client, shop, stripe: FakeStripe, live_server
+    basket: Client, shop, stripe: FakeStripe, live_server
 ) -> None:  # type: ignore[no-untyped-def]
-    checkout_id = checkout(shopper, shop, stripe)
+    checkout_id = checkout(basket, shop, stripe)
     for changes in ({"amount_total": 100}, {"currency": "eur"}):
         payload = forged(stripe, checkout_id, **changes)
         assert post_webhook(live_server, payload, stripe.sign(payload)).status_code == 200
@@ -220,9 +200,9 @@ def test_a_payment_of_another_amount_does_not_place_the_order(
 
 
 def test_a_webhook_about_an_order_we_do_not_know_is_acknowledged_and_ignored(
-    shopper: Client, shop, stripe: FakeStripe, live_server
+    basket: Client, shop, stripe: FakeStripe, live_server
 ) -> None:  # type: ignore[no-untyped-def]
-    checkout_id = checkout(shopper, shop, stripe)
+    checkout_id = checkout(basket, shop, stripe)
     for reference in ("00000000-0000-4000-8000-000000000000", "not-a-uuid"):
         payload = forged(
             stripe, checkout_id, client_reference_id=reference, metadata={"order": reference}
@@ -238,7 +218,7 @@ def test_a_studio_without_card_payments_has_no_webhook(gallery_studio: Studio, l
 
 
 def test_when_the_gateway_cannot_start_the_order_waits_with_a_pay_now_button(
-    shopper: Client, shop, stripe: FakeStripe, gallery_studio: Studio
+    basket: Client, shop, stripe: FakeStripe, gallery_studio: Studio
 ) -> None:  # type: ignore[no-untyped-def]
     studio_payments_configure(
         studio=gallery_studio,
@@ -246,10 +226,10 @@ def test_when_the_gateway_cannot_start_the_order_waits_with_a_pay_now_button(
         secret_key="sk_live_not_accepted_here",
         webhook_secret="whsec_test",
     )
-    answer = shopper.post(checkout_url(shop), PICKUP)
+    answer = basket.post(checkout_url(shop), PICKUP)
     order = Order.objects.get()
     assert answer["Location"] == f"/s/northlight/orders/{order.display_number}/"
-    page = shopper.get(answer["Location"]).content.decode()
+    page = basket.get(answer["Location"]).content.decode()
     assert "The card payment could not be started just now" in page
     assert "card payments are not set up correctly" in page
     assert "Pay now" in page and order.status == OrderStatus.AWAITING_PAYMENT
@@ -261,7 +241,7 @@ def test_when_the_gateway_cannot_start_the_order_waits_with_a_pay_now_button(
         secret_key=stripe.api_key,
         webhook_secret="whsec_test",
     )
-    pay = shopper.post(f"/s/northlight/orders/{order.display_number}/pay/")
+    pay = basket.post(f"/s/northlight/orders/{order.display_number}/pay/")
     assert pay["Location"].startswith(f"{stripe.base_url}/pay/")
     assert stripe.pay(pay["Location"].rsplit("/", 1)[1])
     assert Order.objects.get().status == OrderStatus.PLACED and len(order_changes()) == 1
@@ -285,14 +265,14 @@ def test_payment_settings_are_checked(gallery_studio: Studio) -> None:
 
 
 def test_on_a_server_without_the_key_that_sealed_them_payments_stop_cleanly_and_resume(
-    shopper: Client, shop, stripe: FakeStripe, live_server, settings, caplog
+    basket: Client, shop, stripe: FakeStripe, live_server, settings, caplog
 ) -> None:  # type: ignore[no-untyped-def]
     """The database moved to a server with another secrets key (a restore without the
     key): the client is told card payments are unavailable and keeps the order; the webhook
     asks Stripe to retry; nothing is lost once the right key is back."""
     from cryptography.fernet import Fernet
 
-    checkout_id = checkout(shopper, shop, stripe)
+    checkout_id = checkout(basket, shop, stripe)
     order = Order.objects.get()
     right_keys = settings.SECRETS_KEYS
     settings.SECRETS_KEYS = [Fernet.generate_key().decode()]
@@ -303,8 +283,8 @@ def test_on_a_server_without_the_key_that_sealed_them_payments_stop_cleanly_and_
     assert refused.status_code == 503  # Stripe keeps the event and retries it
     assert "sk_" not in refused.text and "sealed" not in refused.text
 
-    back = shopper.get(f"/s/northlight/orders/{order.display_number}/?checkout={checkout_id}")
-    page = shopper.get(back["Location"] if back.status_code == 302 else "").content.decode()
+    back = basket.get(f"/s/northlight/orders/{order.display_number}/?checkout={checkout_id}")
+    page = basket.get(back["Location"] if back.status_code == 302 else "").content.decode()
     assert "card payments are not set up correctly on this site" in page
     assert Order.objects.get().status == OrderStatus.AWAITING_PAYMENT
     assert "card payments are off" in caplog.text and "PROOFROOM_SECRETS_KEY" in caplog.text
@@ -323,18 +303,18 @@ def pay_now(client: Client, order: Order) -> str:
 
 
 def test_pay_now_resumes_the_open_checkout_and_replaces_one_that_expired_unpaid(
-    shopper: Client, shop, stripe: FakeStripe
+    basket: Client, shop, stripe: FakeStripe
 ) -> None:  # type: ignore[no-untyped-def]
-    first = checkout(shopper, shop, stripe)
+    first = checkout(basket, shop, stripe)
     order = Order.objects.get()
-    assert pay_now(shopper, order) == f"{stripe.base_url}/pay/{first}"  # still open: the same
+    assert pay_now(basket, order) == f"{stripe.base_url}/pay/{first}"  # still open: the same
     assert stripe.sessions_created == 1
 
     stripe.expire(first)  # the client came back two days later
-    again = pay_now(shopper, order)
+    again = pay_now(basket, order)
     second = again.rsplit("/", 1)[1]
     assert again.startswith(f"{stripe.base_url}/pay/") and second != first
-    assert pay_now(shopper, order) == again  # a double click on the new one: no third
+    assert pay_now(basket, order) == again  # a double click on the new one: no third
     assert stripe.sessions_created == 2
     assert stripe.pay(first) is False  # the expired page takes no money
     assert stripe.pay(second) is True
@@ -344,15 +324,15 @@ def test_pay_now_resumes_the_open_checkout_and_replaces_one_that_expired_unpaid(
 
 
 def test_pay_now_on_an_order_paid_whose_webhook_is_late_records_it_and_charges_nothing_more(
-    shopper: Client, shop, stripe: FakeStripe
+    basket: Client, shop, stripe: FakeStripe
 ) -> None:  # type: ignore[no-untyped-def]
-    checkout_id = checkout(shopper, shop, stripe)
+    checkout_id = checkout(basket, shop, stripe)
     order = Order.objects.get()
     stripe.webhook_url = None  # paid in another tab; the webhook has not come yet
     assert stripe.pay(checkout_id)
-    landed = pay_now(shopper, order)
+    landed = pay_now(basket, order)
     assert landed == f"/s/northlight/orders/{order.display_number}/"
-    assert "Your payment has been received" in shopper.get(landed).content.decode()
+    assert "Your payment has been received" in basket.get(landed).content.decode()
     order.refresh_from_db()
     assert order.status == OrderStatus.PLACED and OrderPayment.objects.count() == 1
     assert stripe.sessions_created == 1 and stripe.charges == 1 and len(order_changes()) == 1

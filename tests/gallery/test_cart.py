@@ -13,7 +13,7 @@ from proofroom.gallery.accounts import Account
 from proofroom.gallery.orders import Cart, CartLine, cart_price, tax_on
 from proofroom.gallery.tenants import Studio
 from proofroom.sync.protocol import Delivery, EventType
-from tests.gallery.conftest import make_client, make_guest, publish, sign_in, today
+from tests.cast import make_client, make_guest, publish, sign_in, today
 from tests.gallery.shop import (
     CANVAS,
     DOWNLOAD,
@@ -27,17 +27,6 @@ from tests.gallery.shop import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def shop(gallery_studio: Studio, ada: Account):  # type: ignore[no-untyped-def]
-    return shop_session(gallery_studio, ada)
-
-
-@pytest.fixture
-def shopper(client: Client, ada: Account, shop) -> Client:  # type: ignore[no-untyped-def]
-    sign_in(client, ada)
-    return client
 
 
 def the_cart(account: Account) -> Cart:

@@ -26,7 +26,7 @@ from proofroom.gallery.publishing import pricelist_put
 from proofroom.gallery.tenants import Studio
 from proofroom.sync import protocol
 from proofroom.sync.protocol import ChangeKind, Delivery
-from tests.gallery.conftest import make_client, sign_in, today
+from tests.cast import make_client, sign_in, today
 from tests.gallery.shop import (
     CANVAS,
     NUMBER,
@@ -36,22 +36,10 @@ from tests.gallery.shop import (
     SHIP,
     add,
     checkout_url,
-    shop_session,
     terms,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def shop(gallery_studio: Studio, ada: Account):  # type: ignore[no-untyped-def]
-    return shop_session(gallery_studio, ada)
-
-
-@pytest.fixture
-def shopper(client: Client, ada: Account, shop) -> Client:  # type: ignore[no-untyped-def]
-    sign_in(client, ada)
-    return client
 
 
 def order_changes() -> list[Change]:

@@ -6,9 +6,7 @@ threads, so the database sees them overlap; run on PostgreSQL to see the race.
 
 from __future__ import annotations
 
-import re
 import threading
-from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -16,38 +14,19 @@ from django.test import Client
 
 from proofroom.gallery.accounts import Account
 from proofroom.gallery.orders import Order, OrderPayment
-from proofroom.gallery.tenants import Studio, studio_payments_configure
+from tests.cast import CSRF_TOKEN, sign_in
 from tests.conftest import needs_postgresql
 from tests.fakes.stripe_api import FakeStripe
-from tests.gallery.conftest import sign_in
-from tests.gallery.shop import PICKUP, add, checkout_url, shop_session, terms
+from tests.gallery.shop import PICKUP, add, checkout_url
 
-pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
+pytestmark = [
+    pytest.mark.django_db(transaction=True, databases="__all__"),
+    pytest.mark.usefixtures("sales_tax"),
+]
 
 POSTS = 4
 # The race needs a database that lets writers overlap; the test run's in-memory SQLite
 # refuses a second writer outright ("table is locked"), whatever the code does.
-TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
-@pytest.fixture
-def shop(gallery_studio: Studio, ada: Account):  # type: ignore[no-untyped-def]
-    terms(gallery_studio, tax_rate=825)
-    return shop_session(gallery_studio, ada)
-
-
-@pytest.fixture
-def stripe(live_server, settings, gallery_studio: Studio) -> Iterator[FakeStripe]:  # type: ignore[no-untyped-def]
-    with FakeStripe(webhook_secret="whsec_test") as fake:
-        settings.STRIPE_API_BASE = fake.base_url
-        fake.webhook_url = live_server.url + "/s/northlight/payments/stripe/webhook/"
-        studio_payments_configure(
-            studio=gallery_studio,
-            gateway="stripe",
-            secret_key=fake.api_key,
-            webhook_secret=fake.webhook_secret,
-        )
-        yield fake
 
 
 def race_checkout(live_server, client: Client, shop) -> list[httpx.Response]:  # type: ignore[no-untyped-def]
@@ -57,7 +36,7 @@ def race_checkout(live_server, client: Client, shop) -> list[httpx.Response]:  #
     with httpx.Client(cookies=cookies) as browser:
         page = browser.get(url)
         assert page.status_code == 200, page.text[:400]
-        token = TOKEN.search(page.text)
+        token = CSRF_TOKEN.search(page.text)
         assert token is not None
         cookies = dict(browser.cookies.items())
     form = {**PICKUP, "csrfmiddlewaretoken": token.group(1)}

@@ -12,13 +12,9 @@ from proofroom.gallery.accounts import Account
 from proofroom.gallery.feed import Change
 from proofroom.gallery.selections import ClientGroup, client_group_create
 from proofroom.gallery.tenants import Studio
-from tests.gallery.conftest import JSON, Published, make_client, make_guest, publish, sign_in
+from tests.cast import JSON, Published, event, make_client, make_guest, publish, sign_in
 
 pytestmark = pytest.mark.django_db
-
-
-def event(published: Published) -> str:
-    return f"/s/northlight/e/{published.session.uuid}/"
 
 
 def tiles(body: str) -> list[str]:
@@ -27,12 +23,6 @@ def tiles(body: str) -> list[str]:
 
 def in_group(group: ClientGroup) -> list[str]:
     return list(group.images.order_by("position").values_list("file_name", flat=True))
-
-
-@pytest.fixture
-def viewer(client: Client, ada: Account, published: Published) -> Client:
-    sign_in(client, ada)
-    return client
 
 
 def test_a_client_creates_renames_and_deletes_a_group_of_their_own(

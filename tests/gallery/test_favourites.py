@@ -7,10 +7,7 @@ import re
 import uuid
 
 import pytest
-from django.conf import settings
-from django.db import connections
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from proofroom.gallery.accounts import Account
 from proofroom.gallery.events import Invitation, OnlineImage, OnlineSession
@@ -18,7 +15,7 @@ from proofroom.gallery.feed import Change
 from proofroom.gallery.selections import Favourite, client_group_add, client_group_create
 from proofroom.gallery.tenants import Studio
 from proofroom.sync.protocol import ChangeKind
-from tests.gallery.conftest import JSON, Published, make_client, make_guest, publish, sign_in
+from tests.cast import JSON, Published, make_client, make_guest, publish, queries_for, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -37,12 +34,6 @@ def tiles(body: str) -> list[str]:
 def favourites_of(account: Account) -> list[str]:
     found = Favourite.objects.filter(account=account).order_by("image__position")
     return list(found.values_list("image__file_name", flat=True))
-
-
-@pytest.fixture
-def viewer(client: Client, ada: Account, published: Published) -> Client:
-    sign_in(client, ada)
-    return client
 
 
 def test_a_heart_is_kept_and_the_studio_hears_the_accounts_whole_set(
@@ -222,13 +213,6 @@ def test_the_hearts_of_two_people_are_their_own(
     assert tiles(body.decode()) == ["IMG_0002.jpg"]
     payload = Change.objects.filter(kind=ChangeKind.FAVOURITES).latest("id").payload
     assert payload["account"] == str(mia.uuid) and payload["client"] is None
-
-
-def queries_for(client: Client, url: str) -> int:
-    with CaptureQueriesContext(connections[settings.GALLERY_DB]) as gallery_queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(gallery_queries)
 
 
 def test_the_page_makes_as_many_queries_with_hearts_groups_and_a_yearbook_for_100_as_for_10(

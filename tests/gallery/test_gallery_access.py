@@ -17,7 +17,7 @@ from proofroom.gallery.publishing import session_take_down
 from proofroom.gallery.tenants import Studio
 from proofroom.gallery.throttle import AttemptCounter
 from proofroom.sync.protocol import EventType
-from tests.gallery.conftest import Published, make_client, publish, sign_in, today
+from tests.cast import Published, make_client, publish, sign_in, today
 
 pytestmark = pytest.mark.django_db
 

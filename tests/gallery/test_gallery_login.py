@@ -13,23 +13,12 @@ from proofroom.gallery.accounts import Account, account_set_password
 from proofroom.gallery.tenants import Studio
 from proofroom.gallery.throttle import AttemptCounter
 from proofroom.sync.protocol import EventType
-from tests.gallery.conftest import (
-    OWN_PASSWORD,
-    Published,
-    give_own_password,
-    publish,
-    sign_in,
-)
+from tests.cast import OWN_PASSWORD, Published, give_own_password, login, publish, sign_in
 
 pytestmark = pytest.mark.django_db
 
-LOGIN = "/s/northlight/login/"
 REFUSED = "That user name and password do not match."
 TOO_MANY = "Too many attempts; try again in 15 minutes."
-
-
-def login(client: Client, username: str, password: str, **extra: str):  # type: ignore[no-untyped-def]
-    return client.post(LOGIN, {"username": username, "password": password, **extra})
 
 
 def test_first_login_with_email_and_last_name_in_any_case_must_set_a_password(
@@ -301,7 +290,7 @@ class TestAccountPage:
     def test_a_taken_user_name_is_refused(
         self, client: Client, ada: Account, gallery_studio: Studio
     ) -> None:
-        from tests.gallery.conftest import make_client
+        from tests.cast import make_client
 
         make_client(gallery_studio, first="Bea", last="Lima", email="bea@lima.example")
         sign_in(client, ada)

@@ -6,30 +6,21 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db import connections
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from proofroom.gallery.accounts import Account
 from proofroom.gallery.blobs import Blob
 from proofroom.gallery.tenants import Studio
 from proofroom.gallery.views import PER_PAGE
 from proofroom.sync.protocol import EventType
-from tests.gallery.conftest import Published, photo, publish, sign_in
+from tests.cast import Published, photo, publish, queries_for, sign_in
 
 pytestmark = pytest.mark.django_db
 
 
 def tiles(body: str) -> list[str]:
     return re.findall(r'<a class="tile" href="([^"]+)"', body)
-
-
-@pytest.fixture
-def viewer(client: Client, ada: Account, published: Published) -> Client:
-    sign_in(client, ada)
-    return client
 
 
 def test_the_gallery_shows_the_session_its_groups_and_lazy_fixed_ratio_tiles(
@@ -76,13 +67,6 @@ def test_the_grid_is_paged(client: Client, gallery_studio: Studio, ada: Account)
     second = client.get(f"{url}?page=2").content.decode()
     assert len(tiles(second)) == 5 and f'data-offset="{PER_PAGE}"' in second
     assert len(tiles(client.get(f"{url}?page=99").content.decode())) == 5
-
-
-def queries_for(client: Client, url: str) -> int:
-    with CaptureQueriesContext(connections[settings.GALLERY_DB]) as gallery_queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(gallery_queries)
 
 
 def test_the_gallery_page_makes_as_many_queries_for_100_images_as_for_10(

@@ -15,7 +15,7 @@ from proofroom.gallery.mail import MailKind, OutgoingMail
 from proofroom.gallery.selections import Favourite
 from proofroom.gallery.tenants import Studio
 from proofroom.sync.protocol import ChangeKind, EventType
-from tests.gallery.conftest import JSON, Published, publish, sign_in
+from tests.cast import JSON, Published, publish, sign_in
 
 pytestmark = pytest.mark.django_db
 

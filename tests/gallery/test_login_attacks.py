@@ -13,26 +13,20 @@ from proofroom.gallery.accounts import Account, AccountKind
 from proofroom.gallery.mail import MailKind, OutgoingMail
 from proofroom.gallery.throttle import LIMITS
 from proofroom.sync.protocol import EventType
-from tests.gallery.conftest import OWN_PASSWORD, Published, give_own_password, publish
-from tests.gallery.test_order_email import Inbox, smtp  # noqa: F401  (the real SMTP fixture)
+from tests.cast import CSRF_TOKEN, OWN_PASSWORD, Published, give_own_password, login, publish
+from tests.smtp import Inbox
 
 pytestmark = pytest.mark.django_db
 
-LOGIN = "/s/northlight/login/"
 REFUSED = "That user name and password do not match."
 TOO_MANY = "Too many attempts; try again in 15 minutes."
 CONTAINS_NAME = "Choose a password that does not contain your name or your email address."
-TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
 BALANCER = {"REMOTE_ADDR": "10.0.0.2"}
-
-
-def login(client: Client, username: str, password: str):  # type: ignore[no-untyped-def]
-    return client.post(LOGIN, {"username": username, "password": password})
 
 
 def page(response, *replace: str) -> str:  # type: ignore[no-untyped-def]
     """The page without what differs by design (the CSRF token, what the visitor typed)."""
-    body = TOKEN.sub("csrf", response.content.decode())
+    body = CSRF_TOKEN.sub("csrf", response.content.decode())
     for typed in replace:
         body = body.replace(typed, "TYPED")
     return body
@@ -63,7 +57,7 @@ def test_names_shorter_than_three_letters_and_other_passwords_are_fine(
     client: Client, gallery_studio
 ) -> None:  # type: ignore[no-untyped-def]
     """Issue 13, defect 10: the rule is about names of three letters or more."""
-    from tests.gallery.conftest import make_client
+    from tests.cast import make_client
 
     wu = make_client(gallery_studio, first="Li", last="Wu", email="li.wu@wu.example")
     login(client, "li.wu@wu.example", "wu")
@@ -141,7 +135,7 @@ def test_a_known_browser_is_throttled_on_its_own_and_its_cookie_fits_no_other_ac
 ) -> None:  # type: ignore[no-untyped-def]
     """Issue 13, defect 11: the device cookie is signed and names its account: guessing from
     that browser is throttled like anywhere, and it frees no other account."""
-    from tests.gallery.conftest import make_client
+    from tests.cast import make_client
 
     give_own_password(ada)
     bea = give_own_password(
@@ -236,7 +230,7 @@ SIGNUP = {
 def test_guest_sign_up_answers_a_known_and_a_new_email_alike_and_tells_the_owner_by_mail(
     ada: Account,
     public_event: Published,
-    smtp: Inbox,  # noqa: F811
+    smtp: Inbox,
     django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
 ) -> None:
     """Issue 13, defect 12: an existing email was told "An account with this email exists

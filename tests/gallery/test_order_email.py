@@ -7,11 +7,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import email
-import email.policy
-import socket
-from collections.abc import Iterator
-from email.message import EmailMessage
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -35,54 +30,11 @@ from proofroom.gallery.mail import (
 )
 from proofroom.gallery.orders import Order
 from proofroom.gallery.tenants import Studio
-from tests.gallery.conftest import make_client, sign_in
+from tests.cast import free_port, make_client, sign_in
 from tests.gallery.shop import PICKUP, add, checkout_url, shop_session, terms
+from tests.smtp import Inbox, smtp_at
 
 pytestmark = pytest.mark.django_db
-
-
-class Inbox:
-    """An SMTP handler that keeps every message it is given."""
-
-    def __init__(self) -> None:
-        self.messages: list[tuple[list[str], EmailMessage]] = []
-
-    async def handle_DATA(self, server, session, envelope) -> str:  # type: ignore[no-untyped-def]
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        assert isinstance(message, EmailMessage)
-        self.messages.append((list(envelope.rcpt_tos), message))
-        return "250 Message accepted for delivery"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def smtp_at(port: int) -> override_settings:
-    return override_settings(
-        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
-        EMAIL_HOST="127.0.0.1",
-        EMAIL_PORT=port,
-        EMAIL_USE_TLS=False,
-        EMAIL_USE_SSL=False,
-        EMAIL_HOST_USER="",
-        EMAIL_HOST_PASSWORD="",
-    )
-
-
-@pytest.fixture
-def smtp() -> Iterator[Inbox]:
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        with smtp_at(port):
-            yield inbox
-    finally:
-        controller.stop()
 
 
 def test_the_confirmation_reaches_the_mail_server_after_the_order_commits(

@@ -4,10 +4,7 @@ payment, placed, paid, and received by the studio once the studio acknowledged i
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
-from django.db import connections
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from proofroom.gallery.accounts import Account
 from proofroom.gallery.feed import changes_ack, feed_head
@@ -15,21 +12,10 @@ from proofroom.gallery.orders import Order, cart_for, order_payment_record, orde
 from proofroom.gallery.tenants import Studio, studio_payments_configure
 from proofroom.payments.base import PaymentEvent
 from proofroom.sync.protocol import ChangeKind
-from tests.gallery.conftest import make_client, sign_in
-from tests.gallery.shop import add, shop_session
+from tests.cast import make_client, queries_for, sign_in
+from tests.gallery.shop import add
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def shop(gallery_studio: Studio, ada: Account):  # type: ignore[no-untyped-def]
-    return shop_session(gallery_studio, ada)
-
-
-@pytest.fixture
-def shopper(client: Client, ada: Account, shop) -> Client:  # type: ignore[no-untyped-def]
-    sign_in(client, ada)
-    return client
 
 
 def place(client: Client, ada: Account, shop, image: int = 0) -> Order:  # type: ignore[no-untyped-def]
@@ -128,12 +114,6 @@ def test_the_history_shows_only_the_accounts_own_orders(
     rival = Client()
     sign_in(rival, rex)
     assert mine.display_number not in rival.get("/s/rival/orders/").content.decode()
-
-
-def queries_for(client: Client, url: str) -> int:
-    with CaptureQueriesContext(connections[settings.GALLERY_DB]) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured)
 
 
 def test_the_history_makes_as_many_queries_for_twelve_orders_as_for_two(

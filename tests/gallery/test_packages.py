@@ -15,7 +15,7 @@ from proofroom.gallery.accounts import Account
 from proofroom.gallery.events import OnlineSession
 from proofroom.gallery.orders import CartLine, Order
 from proofroom.gallery.tenants import Studio
-from tests.gallery.conftest import make_client, publish, sign_in
+from tests.cast import make_client, publish, sign_in
 from tests.gallery.shop import (
     PACKAGE,
     PICKUP,
@@ -25,15 +25,9 @@ from tests.gallery.shop import (
     checkout_url,
     price_list,
     selling,
-    shop_session,
 )
 
 pytestmark = pytest.mark.django_db(databases="__all__")
-
-
-@pytest.fixture
-def shop(gallery_studio: Studio, ada: Account):  # type: ignore[no-untyped-def]
-    return shop_session(gallery_studio, ada)
 
 
 @pytest.fixture

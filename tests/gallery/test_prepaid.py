@@ -24,7 +24,7 @@ from proofroom.gallery.publishing import session_take_down
 from proofroom.gallery.tenants import Studio, api_key_create
 from proofroom.sync import protocol
 from proofroom.sync.protocol import ChangeKind, EventType
-from tests.gallery.conftest import Published, make_client, make_guest, publish, sign_in, today
+from tests.cast import Published, make_client, make_guest, publish, sign_in, today
 
 pytestmark = pytest.mark.django_db
 
@@ -61,12 +61,6 @@ ITEMS = [
 @pytest.fixture
 def prepaid(gallery_studio: Studio, ada: Account, published: Published) -> PrepaidOrder:
     return upload(gallery_studio, ada, published, ITEMS)
-
-
-@pytest.fixture
-def viewer(client: Client, ada: Account) -> Client:
-    sign_in(client, ada)
-    return client
 
 
 PAGE = f"/s/northlight/prepaid/{INVOICE}/"

@@ -17,7 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RoutePattern
 
 from proofroom.gallery.accounts import Account
-from tests.gallery.conftest import Published, sign_in
+from tests.cast import Published, sign_in
 
 CLI = [sys.executable, "-m", "proofroom.cli"]
 PUBLIC = {"gallery:root", "gallery:landing", "gallery:login"}

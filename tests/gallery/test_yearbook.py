@@ -16,7 +16,7 @@ from proofroom.gallery.feed import Change
 from proofroom.gallery.selections import YearbookPick
 from proofroom.gallery.tenants import Studio
 from proofroom.sync.protocol import ChangeKind, EventType
-from tests.gallery.conftest import JSON, Published, make_guest, publish, sign_in
+from tests.cast import JSON, Published, event, make_guest, publish, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -32,10 +32,6 @@ def open_yearbook(published: Published, *, days: int = 14, eligible: int = 6) ->
     return deadline
 
 
-def event(published: Published) -> str:
-    return f"/s/northlight/e/{published.session.uuid}/"
-
-
 def pick(client: Client, published: Published, n: int, **extra: str) -> Any:
     url = f"{event(published)}yearbook/"
     return client.post(url, {"image": str(published.images[n].uuid), **extra}, headers=JSON)
@@ -43,12 +39,6 @@ def pick(client: Client, published: Published, n: int, **extra: str) -> Any:
 
 def picked(published: Published) -> str:
     return YearbookPick.objects.get(session=published.session).image.file_name
-
-
-@pytest.fixture
-def viewer(client: Client, ada: Account, published: Published) -> Client:
-    sign_in(client, ada)
-    return client
 
 
 def test_the_client_sees_the_panel_the_eligible_poses_and_the_deadline(

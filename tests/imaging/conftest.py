@@ -4,7 +4,7 @@ import pytest
 import pyvips
 
 from proofroom.imaging import configure_worker
-from proofroom.imaging.samples import colour_chart_image
+from tests.imaging.charts import colour_chart_image
 
 
 @pytest.fixture(scope="session", autouse=True)

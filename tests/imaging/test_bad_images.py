@@ -14,15 +14,14 @@ import pytest
 
 from proofroom.imaging import MAX_PIXELS, ImageRejected, inspect_original, make_derivatives
 from proofroom.imaging.formats import sniff
-from proofroom.imaging.samples import (
+from proofroom.imaging.samples import make_sample_photo, sample_image
+from tests.imaging.bad_files import (
     make_bomb_png,
     make_empty_file,
     make_gif,
     make_non_image,
     make_png,
-    make_sample_photo,
     make_truncated_jpeg,
-    sample_image,
 )
 
 BOMB_REASON = (

@@ -17,13 +17,8 @@ import pyvips
 from PIL import Image
 
 from proofroom.imaging import make_derivatives
-from proofroom.imaging.samples import (
-    encode_jpeg,
-    make_adobe_rgb_jpeg,
-    make_cmyk_jpeg,
-    make_png,
-    make_tiff,
-)
+from proofroom.imaging.samples import encode_jpeg
+from tests.imaging.bad_files import make_adobe_rgb_jpeg, make_cmyk_jpeg, make_png, make_tiff
 
 from .pixels import Array, decode, mean_delta_e, resized
 

@@ -12,7 +12,8 @@ from PIL import Image
 
 from proofroom.imaging import Derivatives, make_derivatives
 from proofroom.imaging.derivatives import jpeg_shrink
-from proofroom.imaging.samples import make_png, make_sample_photo, make_tiff, sample_image
+from proofroom.imaging.samples import make_sample_photo, sample_image
+from tests.imaging.bad_files import make_png, make_tiff
 
 from .pixels import decode, jpeg_markers, region_mean, resized
 

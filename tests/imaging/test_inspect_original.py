@@ -9,13 +9,9 @@ from pathlib import Path
 import pytest
 
 from proofroom.imaging import OriginalInfo, inspect_original, sha256_file
-from proofroom.imaging.samples import (
-    make_oriented_jpeg,
-    make_png,
-    make_sample_photo,
-    make_tiff,
-    sample_image,
-)
+from proofroom.imaging.samples import make_sample_photo, sample_image
+from tests.imaging.bad_files import make_png, make_tiff
+from tests.imaging.charts import make_oriented_jpeg
 
 
 def test_camera_jpeg_facts(tmp_path: Path) -> None:

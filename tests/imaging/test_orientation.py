@@ -15,7 +15,7 @@ import pytest
 from PIL import Image, ImageOps
 
 from proofroom.imaging import inspect_original, make_derivatives
-from proofroom.imaging.samples import MARKER_COLOURS, make_oriented_jpeg
+from tests.imaging.charts import MARKER_COLOURS, make_oriented_jpeg
 
 from .pixels import Array, decode, region_mean
 

@@ -104,3 +104,13 @@ def test_adobe_rgb_profile_is_understood_by_lcms() -> None:
     )
     assert pil_red is not None
     assert pil_red.getpixel((0, 0)) == pytest.approx((219, 0, 0), abs=1)
+
+
+def test_the_app_ships_sample_photos_and_no_generator_of_broken_files() -> None:
+    """Issue 12: the generators of deliberately broken or odd files live in the tests, not
+    in the installed app; the app keeps what the demo and the bench use."""
+    from proofroom.imaging import samples
+
+    for name in ("make_bomb_png", "make_truncated_jpeg", "make_cmyk_jpeg", "make_tiff"):
+        assert not hasattr(samples, name), name
+    assert callable(samples.make_sample_photo)

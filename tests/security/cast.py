@@ -9,7 +9,6 @@ reusing the gallery's own fixtures' helpers.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import uuid
 from dataclasses import dataclass
 
@@ -22,7 +21,8 @@ from proofroom.gallery.prepaid import PrepaidOrder, prepaid_put
 from proofroom.gallery.selections import ClientGroup, client_group_add, client_group_create
 from proofroom.gallery.tenants import Studio, api_key_create, studio_create
 from proofroom.sync import protocol
-from tests.gallery.conftest import (
+from tests.cast import (
+    CSRF_TOKEN,
     Published,
     make_client,
     make_guest,
@@ -175,9 +175,6 @@ def build_cast() -> Cast:
     )
 
 
-_CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
-
-
 def scrubbed(body: bytes) -> str:
     """A page's text without the per-render CSRF token."""
-    return _CSRF.sub('name="csrfmiddlewaretoken" value=""', body.decode(errors="replace"))
+    return CSRF_TOKEN.sub('name="csrfmiddlewaretoken" value=""', body.decode(errors="replace"))

@@ -1,11 +1,9 @@
-"""The attacker's tests reuse the gallery's cast (Ada, her published session) and sign
+"""The attacker's tests use the cast of tests/conftest.py (Ada, her published session) and sign
 people in often: a fast hasher keeps the matrix quick (hashing is not what is tested)."""
 
 from __future__ import annotations
 
 import pytest
-
-from tests.gallery.conftest import ada, published  # noqa: F401  (fixtures reused, not copied)
 
 
 @pytest.fixture(autouse=True)

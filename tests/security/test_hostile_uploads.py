@@ -16,17 +16,15 @@ from typing import Any
 
 import pytest
 import pyvips
-from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from proofroom.gallery.events import OnlineImage
-from proofroom.imaging.samples import make_bomb_png, make_sample_photo
+from proofroom.imaging.samples import make_sample_photo
 from proofroom.studio.images import Image, ImportRejection
 from proofroom.studio.imports import session_import_files
 from proofroom.studio.sessions import Session
-from proofroom.studio.studios import Studio as DeskStudio
-from tests.factories import make_session
+from tests.imaging.bad_files import make_bomb_png
 from tests.security.cast import build_cast
 
 pytestmark = pytest.mark.django_db
@@ -43,18 +41,6 @@ def polyglot_png() -> bytes:
     """A real 16 by 16 PNG that a browser sniffing for HTML would also run as a page."""
     png = pyvips.Image.black(16, 16, bands=3).pngsave_buffer()
     return bytes(png) + HTML
-
-
-@pytest.fixture
-def session(studio: DeskStudio) -> Session:
-    return make_session()
-
-
-@pytest.fixture
-def desk(owner: User) -> Client:
-    browser = Client()
-    browser.force_login(owner)
-    return browser
 
 
 def upload(desk: Client, session: Session, files: dict[str, bytes]) -> dict[str, object]:

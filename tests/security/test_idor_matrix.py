@@ -23,12 +23,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from proofroom.gallery.accounts import Account
 from proofroom.gallery.events import OnlineSession
 from proofroom.gallery.prepaid import PrepaidOrder
-from tests.gallery.conftest import photo
+from tests.cast import JSON, photo
 from tests.security.cast import Cast, build_cast, scrubbed
 
 pytestmark = pytest.mark.django_db
 
-JSON = {"Accept": "application/json"}
 Params = Callable[[Cast], dict[str, Any]]
 
 

@@ -14,7 +14,7 @@ from django.test import Client
 from proofroom.gallery.mail import OutgoingMail, mail_deliver
 from proofroom.gallery.tenants import Studio
 from proofroom.sync import protocol
-from tests.gallery.conftest import OWN_PASSWORD, make_client
+from tests.cast import OWN_PASSWORD, make_client
 from tests.gallery.shop import PICKUP, add, checkout_url, shop_session
 from tests.gallery.test_guests import CHECK_EMAIL, confirm_link
 
@@ -57,7 +57,7 @@ def test_a_title_with_a_line_break_does_not_break_an_invitation(gallery_studio: 
     """Issue 13 (attacker): a session title or client name with a line break (over the
     sync) made the invitation's subject two lines: Django refused it and the client who
     pressed Invite got a server error. The invitation goes out, its subject on one line."""
-    from tests.gallery.conftest import publish, sign_in
+    from tests.cast import publish, sign_in
 
     ada = make_client(gallery_studio, first="Ada\r\nBcc: spy@evil.example")
     event = publish(gallery_studio, ada, images=2, title="Lake\r\nwedding")

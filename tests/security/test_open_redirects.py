@@ -12,8 +12,7 @@ from django.test import Client
 from proofroom.gallery.accounts import Account
 from proofroom.gallery.tenants import Studio
 from proofroom.studio.studios import Studio as DeskStudio
-from tests.conftest import PASSWORD
-from tests.gallery.conftest import JSON, OWN_PASSWORD, Published, give_own_password, sign_in
+from tests.cast import JSON, OWN_PASSWORD, PASSWORD, Published, give_own_password, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +60,7 @@ def test_the_gallery_login_never_follows_a_foreign_next(ada: Account, published:
 
 
 def test_choosing_your_password_never_follows_a_foreign_next(gallery_studio: Studio) -> None:
-    from tests.gallery.conftest import make_client
+    from tests.cast import make_client
 
     for n, target in enumerate(HOSTILE):
         account = make_client(gallery_studio, email=f"ada{n}@souza.example")

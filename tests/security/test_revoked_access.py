@@ -14,7 +14,7 @@ from proofroom.gallery.events import OnlineSession
 from proofroom.gallery.orders import CartLine
 from proofroom.gallery.tenants import Studio
 from proofroom.sync import protocol
-from tests.gallery.conftest import make_client, make_guest, sign_in
+from tests.cast import make_client, make_guest, sign_in
 from tests.gallery.shop import PACKAGE, PRINT_5X7, add, shop_session
 
 pytestmark = pytest.mark.django_db

@@ -33,8 +33,8 @@ from proofroom.studio.invoices import invoice_from_web_order
 from proofroom.studio.pricelists import Product
 from proofroom.studio.studios import Studio as DeskStudio
 from proofroom.sync import protocol
+from tests.cast import OWN_PASSWORD, make_client, sign_in
 from tests.factories import make_images, make_price_list, make_session, web_order
-from tests.gallery.conftest import OWN_PASSWORD, make_client, sign_in
 from tests.gallery.shop import SHIP, add, checkout_url
 from tests.security.cast import build_cast
 

@@ -11,12 +11,6 @@ from tests.factories import ClientFactory, make_session
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def desk(client: Browser, owner: object) -> Browser:
-    client.force_login(owner)  # type: ignore[arg-type]
-    return client
-
-
 def test_add_a_client_and_land_on_their_record(desk: Browser) -> None:
     response = desk.post(
         "/desk/clients/new/",

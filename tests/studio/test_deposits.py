@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.contrib.auth.models import User
 from django.test import Client as Browser
 
 from proofroom.studio.deposits import deposit_candidates
@@ -23,12 +22,6 @@ from tests.factories import ClientFactory, make_price_list, make_session, web_or
 pytestmark = pytest.mark.django_db
 
 DAY = dt.date(2026, 11, 28)
-
-
-@pytest.fixture
-def desk(client: Browser, owner: User) -> Browser:
-    client.force_login(owner)
-    return client
 
 
 @pytest.fixture

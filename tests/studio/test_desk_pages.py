@@ -19,12 +19,6 @@ PNG_1PX = bytes.fromhex(
 )
 
 
-@pytest.fixture
-def desk(client: Browser, owner: object) -> Browser:
-    client.force_login(owner)  # type: ignore[arg-type]
-    return client
-
-
 def test_sample_price_list_loads_once_with_a_package(desk: Browser) -> None:
     response = desk.post("/desk/price-lists/", {"action": "sample"}, follow=True)
     body = response.content.decode()

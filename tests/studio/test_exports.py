@@ -29,17 +29,6 @@ pytestmark = pytest.mark.django_db
 AWKWARD = ["Smith & Co #1.jpg", "Été à Québec.CR2", "a,b.jpg", "東京 <1> & 'x' \"y\".jpg"]
 
 
-@pytest.fixture
-def desk(client: Browser, owner: object) -> Browser:
-    client.force_login(owner)  # type: ignore[arg-type]
-    return client
-
-
-@pytest.fixture
-def session(studio: object) -> Session:
-    return make_session(description="Lake wedding")
-
-
 def add_named(
     session: Session, names: list[str], *, positions: list[int] | None = None
 ) -> list[Image]:

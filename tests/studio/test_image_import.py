@@ -8,16 +8,16 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from proofroom.imaging.samples import (
-    make_bomb_png,
-    make_empty_file,
-    make_non_image,
-    make_sample_photo,
-    make_truncated_jpeg,
-)
+from proofroom.imaging.samples import make_sample_photo
 from proofroom.studio.images import DerivativeStatus, Image, ImportRejection
 from proofroom.studio.imports import files_in_folder, session_import_files
 from tests.factories import make_session
+from tests.imaging.bad_files import (
+    make_bomb_png,
+    make_empty_file,
+    make_non_image,
+    make_truncated_jpeg,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -24,17 +24,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def desk(client: Browser, owner: object) -> Browser:
-    client.force_login(owner)  # type: ignore[arg-type]
-    return client
-
-
-@pytest.fixture
-def session(studio: object) -> Session:
-    return make_session(description="Lake wedding")
-
-
-@pytest.fixture
 def other(studio: object) -> Session:
     return make_session(description="Someone else's shoot")
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from proofroom.imaging.samples import make_non_image, make_sample_photo, make_truncated_jpeg
+from proofroom.imaging.samples import make_sample_photo
+from tests.imaging.bad_files import make_non_image, make_truncated_jpeg
 
 
 def proofroom(data: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -18,7 +18,7 @@ from proofroom.studio.invoices import (
 from proofroom.studio.pricelists import Product
 from proofroom.studio.setup import OWNER_GROUP
 from proofroom.studio.studios import Studio
-from tests.conftest import PASSWORD
+from tests.cast import PASSWORD
 from tests.factories import ClientFactory, make_price_list, make_session, web_order
 
 pytestmark = pytest.mark.django_db

@@ -32,12 +32,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def desk(client: Browser, owner: object) -> Browser:
-    client.force_login(owner)  # type: ignore[arg-type]
-    return client
-
-
-@pytest.fixture
 def prints(studio: Studio) -> dict[str, Product]:
     make_price_list()
     return {p.name: p for p in Product.objects.all()}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import User
 from django.test import Client as Browser
 
 from proofroom.studio.invoices import invoice_create
@@ -20,12 +19,6 @@ SETTINGS = {
     "watermark_opacity": 35,
     "expire_warning_days": 7,
 }
-
-
-@pytest.fixture
-def desk(client: Browser, owner: User) -> Browser:
-    client.force_login(owner)
-    return client
 
 
 def test_settings_save_8_25_percent_as_825_basis_points(desk: Browser, studio: Studio) -> None:

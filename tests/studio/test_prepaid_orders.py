@@ -35,16 +35,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def session(studio: Studio) -> Session:
-    return make_session()
-
-
-@pytest.fixture
-def images(session: Session) -> list[Image]:
-    return make_images(session, 3)
-
-
-@pytest.fixture
 def invoice(session: Session) -> Invoice:
     make_price_list()
     invoice = invoice_create(client=session.client, session=session)

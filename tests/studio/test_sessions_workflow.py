@@ -12,12 +12,6 @@ from tests.factories import ClientFactory, SessionTypeFactory, make_session
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def desk(client: Browser, owner: object) -> Browser:
-    client.force_login(owner)  # type: ignore[arg-type]
-    return client
-
-
 def test_setup_makes_a_workflow_with_upload_and_online_stages(studio: object) -> None:
     names = list(WorkflowStage.objects.values_list("name", flat=True))
     assert names[0] == "Booked"

@@ -27,7 +27,7 @@ from proofroom.studio.pricelists import Product
 from proofroom.studio.sessions import Session
 from proofroom.studio.studios import Studio
 from proofroom.sync import protocol
-from tests.factories import ClientFactory, make_images, make_price_list, make_session, web_order
+from tests.factories import ClientFactory, make_images, make_price_list, web_order
 
 pytestmark = pytest.mark.django_db
 
@@ -38,16 +38,6 @@ def prints(studio: Studio) -> dict[str, Product]:
     studio.save()
     make_price_list()
     return {p.name: p for p in Product.objects.all()}
-
-
-@pytest.fixture
-def session() -> Session:
-    return make_session()
-
-
-@pytest.fixture
-def images(session: Session) -> list[Image]:
-    return make_images(session, 3)
 
 
 def test_a_web_order_becomes_one_invoice_as_the_client_ordered_it(

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from proofroom.gallery.events import OnlineImage
 from proofroom.gallery.tenants import Studio as GalleryStudio
 from proofroom.gallery.tenants import api_key_create
 from proofroom.imaging.samples import make_sample_photo
@@ -88,3 +90,17 @@ def days_from_today(days: int) -> dt.date:
     from proofroom.studio.dates import studio_today
 
     return studio_today() + dt.timedelta(days=days)
+
+
+def wait_for(condition: Callable[[], bool], what: str) -> None:
+    """Poll ``condition`` (30 s at most): another thread or process is doing the work."""
+    for _ in range(600):
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"gave up waiting: {what}")
+
+
+def online_images(session: Session) -> list[OnlineImage]:
+    """The gallery's images of a desk session, in their order."""
+    return list(OnlineImage.objects.filter(session__uuid=session.uuid).order_by("position"))

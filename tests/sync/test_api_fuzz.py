@@ -28,7 +28,7 @@ from proofroom.gallery.publishing import client_put, pricelist_put, session_publ
 from proofroom.gallery.tenants import Studio, api_key_create, studio_create
 from proofroom.sync import protocol
 from proofroom.wsgi import application
-from tests.gallery.conftest import photo
+from tests.cast import photo
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.django_db(databases="__all__")]
 

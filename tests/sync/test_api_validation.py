@@ -11,7 +11,7 @@ from django.test import Client
 from proofroom.gallery.blobs import blob_put
 from proofroom.gallery.events import OnlineSession
 from proofroom.gallery.tenants import Studio, api_key_create
-from tests.gallery.conftest import make_client, photo
+from tests.cast import make_client, photo
 
 pytestmark = pytest.mark.django_db
 

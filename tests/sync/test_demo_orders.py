@@ -11,13 +11,15 @@ from proofroom.gallery.orders import Order
 from proofroom.studio.invoices import Invoice, InvoiceLine
 from proofroom.studio.syncs import SyncKind, SyncRun, SyncStatus
 
-pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
+pytestmark = [
+    pytest.mark.django_db(transaction=True, databases="__all__"),
+    pytest.mark.usefixtures("small_demo"),
+]
 
 
 @pytest.fixture(autouse=True)
-def _small_demo(settings, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    settings.DATA_DIR = tmp_path
-    monkeypatch.setattr(demo, "DEMO_PHOTO_SIZE", (360, 240))
+def _fewer_photos(monkeypatch: pytest.MonkeyPatch) -> None:
+    """At most six photos per demo session: the orders need a few, not all."""
     fewer = [(*row[:5], min(row[5], 6), row[6]) for row in demo.DEMO_SESSIONS]
     monkeypatch.setattr(demo, "DEMO_SESSIONS", fewer)
 

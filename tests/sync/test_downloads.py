@@ -6,7 +6,7 @@ import pytest
 from django.db import transaction
 
 from proofroom.gallery.accounts import Account, account_guest_create
-from proofroom.gallery.events import OnlineImage, OnlineSession
+from proofroom.gallery.events import OnlineSession
 from proofroom.gallery.feed import ChangeAck
 from proofroom.gallery.selections import YearbookClosed, favourite_set, yearbook_pick
 from proofroom.studio.clients import Client
@@ -19,13 +19,9 @@ from proofroom.studio.downloads import (
 from proofroom.studio.images import Image, ImageGroup
 from proofroom.studio.syncs import SyncStatus
 from tests.factories import ClientFactory
-from tests.sync.conftest import days_from_today, mark
+from tests.sync.conftest import days_from_today, mark, online_images
 
 pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
-
-
-def online_images(session) -> list[OnlineImage]:  # type: ignore[no-untyped-def]
-    return list(OnlineImage.objects.filter(session__uuid=session.uuid).order_by("position"))
 
 
 def favourites_group(session) -> set[str]:  # type: ignore[no-untyped-def]

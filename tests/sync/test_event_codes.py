@@ -22,9 +22,9 @@ from proofroom.studio.online import OnlineSettings, OnlineState
 from proofroom.studio.sessions import Session
 from proofroom.studio.syncs import SyncStatus
 from proofroom.sync import protocol
+from tests.cast import make_client, publish
 from tests.conftest import needs_postgresql
 from tests.factories import ClientFactory, make_session
-from tests.gallery.conftest import make_client, publish
 from tests.sync.conftest import add_photos, mark
 
 pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")

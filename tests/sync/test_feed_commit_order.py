@@ -24,7 +24,7 @@ from proofroom.gallery.orders import Order, cart_add, cart_for, order_place, ord
 from proofroom.studio.invoices import Invoice
 from proofroom.studio.syncs import SyncKind, SyncRun, SyncStatus
 from tests.conftest import needs_postgresql
-from tests.sync.conftest import mark
+from tests.sync.conftest import mark, wait_for
 
 pytestmark = [needs_postgresql, pytest.mark.django_db(transaction=True, databases="__all__")]
 
@@ -99,14 +99,6 @@ def someone_waits_on_a_lock() -> bool:
             "WHERE datname = current_database() AND wait_event_type = 'Lock'"
         )
         return bool(cursor.fetchone()[0])
-
-
-def wait_for(condition: Callable[[], bool], what: str) -> None:
-    for _ in range(600):
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"gave up waiting: {what}")
 
 
 def invoiced() -> list[str]:

@@ -14,8 +14,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -40,7 +38,7 @@ from proofroom.studio.syncs import (
     sync_runs_expire,
 )
 from tests.conftest import needs_postgresql
-from tests.sync.conftest import mark
+from tests.sync.conftest import mark, wait_for
 from tests.sync.test_scheduled_sync import run_worker_once
 
 pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
@@ -52,12 +50,6 @@ needs_a_database_server = pytest.mark.skipif(
 )
 
 
-@pytest.fixture
-def desk(client: Browser, owner: object) -> Browser:
-    client.force_login(owner)  # type: ignore[arg-type]
-    return client
-
-
 def left_running(trigger: str = "desk", *, lapsed: bool = True) -> SyncRun:
     """A run whose process was killed: still marked running, its lease lapsed (or not yet)."""
     run = sync_claim(kinds=["favourites"], trigger=trigger)
@@ -67,14 +59,6 @@ def left_running(trigger: str = "desk", *, lapsed: bool = True) -> SyncRun:
         status=SyncStatus.RUNNING, started_at=started, lease_until=lease
     )
     return run
-
-
-def wait_for(condition: Callable[[], bool], what: str) -> None:
-    for _ in range(600):
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"gave up waiting: {what}")
 
 
 def test_a_killed_sync_whose_lease_lapsed_is_shown_failed_and_start_sync_runs_again(

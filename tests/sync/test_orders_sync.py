@@ -28,17 +28,13 @@ from proofroom.studio.pricelists import Product
 from proofroom.studio.studios import Studio, studio_update
 from proofroom.studio.syncs import SyncKind, SyncStatus
 from proofroom.sync import protocol
+from tests.cast import sign_in
 from tests.fakes.stripe_api import FakeStripe
-from tests.gallery.conftest import sign_in
-from tests.sync.conftest import mark
+from tests.sync.conftest import mark, online_images
 
 pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
 
 ORDERS = [SyncKind.DOWNLOAD_ORDERS]
-
-
-def online_images(session) -> list[OnlineImage]:  # type: ignore[no-untyped-def]
-    return list(OnlineImage.objects.filter(session__uuid=session.uuid).order_by("position"))
 
 
 def product(session, name: str, size: str) -> Product:  # type: ignore[no-untyped-def]

@@ -19,12 +19,6 @@ from tests.sync.conftest import days_from_today, mark
 pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
 
 
-@pytest.fixture
-def desk(client: Browser, owner: object) -> Browser:
-    client.force_login(owner)  # type: ignore[arg-type]
-    return client
-
-
 def test_uploader_saves_the_choice_and_queues_a_sync(desk: Browser, wedding) -> None:  # type: ignore[no-untyped-def]
     images = list(Image.objects.filter(session=wedding).order_by("position"))
     Image.objects.filter(pk=images[0].pk).update(rating=Rating.NOT_SELECTED)
