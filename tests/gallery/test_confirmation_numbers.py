@@ -10,7 +10,7 @@ from proofroom.gallery.accounts import Account
 from proofroom.gallery.orders import Order
 from proofroom.gallery.tenants import Studio
 from proofroom.sync import protocol
-from tests.gallery.conftest import make_client, sign_in
+from tests.cast import make_client, sign_in
 from tests.gallery.shop import NUMBER, PICKUP, add, checkout_url, shop_session
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from django.utils import timezone
 from proofroom.gallery.accounts import Account
 from proofroom.gallery.orders import Order, cart_for, order_place
 from proofroom.gallery.tenants import Studio
-from tests.gallery.conftest import sign_in
+from tests.cast import sign_in
 from tests.gallery.shop import add, shop_session
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.test import Client
 from proofroom.gallery.accounts import Account
 from proofroom.gallery.orders import Order
 from proofroom.gallery.tenants import Studio
-from tests.gallery.conftest import publish, sign_in
+from tests.cast import publish, sign_in
 from tests.gallery.shop import PICKUP, PRINT_5X7, add, checkout_url, price_list, selling, terms
 
 pytestmark = pytest.mark.django_db
