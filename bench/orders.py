@@ -108,9 +108,14 @@ def _make_studio(gallery_url: str) -> dict[str, Any]:
 
 def _fill_feed(made: dict[str, Any], start: int, count: int) -> None:
     """``count`` web orders appended to the gallery's outbox, as checkout writes them."""
-    from proofroom.gallery.feed import Change
+    from proofroom.gallery.feed import Change, FeedCounter
     from proofroom.sync import protocol
 
+    # The feed's sequence, taken as change_emit takes it (the bench writes alone).
+    counter, _ = FeedCounter.objects.get_or_create(studio=made["gallery_studio"])
+    first_seq = counter.last_seq + 1
+    counter.last_seq += count
+    counter.save(update_fields=["last_seq"])
     rng = random.Random(start)
     placed = dt.datetime(2026, 11, 20, 15, 0, tzinfo=dt.UTC)
     rows = []
@@ -169,6 +174,7 @@ def _fill_feed(made: dict[str, Any], start: int, count: int) -> None:
         rows.append(
             Change(
                 studio=made["gallery_studio"],
+                seq=first_seq + n - start,
                 kind=protocol.ChangeKind.ORDER,
                 payload=order.model_dump(mode="json"),
             )
@@ -274,14 +280,16 @@ def main() -> None:
         # The download in three steps: a fake cursor stands for "the feed ends here".
         from proofroom.gallery.feed import Change
 
-        seqs = list(Change.objects.filter(kind="order").order_by("id").values_list("id", flat=True))
-        parked = list(Change.objects.filter(id__gt=seqs[999]).values_list("id", flat=True))
+        seqs = list(
+            Change.objects.filter(kind="order").order_by("seq").values_list("seq", flat=True)
+        )
+        parked = list(Change.objects.filter(seq__gt=seqs[999]).values_list("id", flat=True))
         steps = [(1000, seqs[999]), (args.orders - 2000, seqs[-1001]), (1000, seqs[-1])]
         results = []
         hidden_kind = "order-held"
         Change.objects.filter(id__in=parked).update(kind=hidden_kind)
         for count, upto in steps:
-            Change.objects.filter(kind=hidden_kind, id__lte=upto).update(kind="order")
+            Change.objects.filter(kind=hidden_kind, seq__lte=upto).update(kind="order")
             wall, queries = _download()
             results.append((count, wall, queries))
             print(
