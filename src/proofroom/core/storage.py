@@ -14,9 +14,12 @@ replaces it, and :func:`stored_sha256` lets a sweep find one.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import hashlib
 import os
+import sys
 import tempfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO
 
@@ -72,6 +75,97 @@ def store_verified(
         raise
     _fsync_folder(path.parent)
     return True
+
+
+def store_verified_many(
+    items: Sequence[tuple[str, bytes, str]], *, storage: Storage | None = None
+) -> list[str]:
+    """Store several ``(key, content, sha256)``, as :func:`store_verified` stores one; returns
+    the keys written.
+
+    The same guarantees, paid for once per batch instead of once per file: each file is
+    written and checked under a temporary name, the file system is flushed once, the files
+    are renamed into place, and the renames are flushed once. A crash leaves whole files and
+    temporary ones, never a half-written file under its final name.
+    """
+    storage = storage or default_storage
+    if not items:
+        return []
+    if local_path(storage, items[0][0]) is None:
+        return [
+            key
+            for key, content, sha256 in items
+            if store_verified(key=key, content=content, sha256=sha256, storage=storage)
+        ]
+    mode = getattr(storage, "file_permissions_mode", None)
+    pending: list[tuple[str, Path, str]] = []
+    written: list[str] = []
+    try:
+        for key, content, sha256 in items:
+            path = local_path(storage, key)
+            assert path is not None
+            if _file_sha256(path) == sha256:
+                os.utime(path)  # kept: a fresh time tells a sweep it is in use again
+                continue
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, temp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=path.parent)
+            pending.append((temp, path, key))
+            with os.fdopen(fd, "wb") as out:
+                if _copy_hashing(content, out) != sha256:
+                    raise StoredFileDamaged(key)
+            os.chmod(temp, mode if mode is not None else 0o644)
+        _flush([temp for temp, _, _ in pending])
+        while pending:
+            temp, path, key = pending[0]
+            os.replace(temp, path)
+            pending.pop(0)
+            written.append(key)
+    except BaseException:
+        for temp, _, _ in pending:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temp)
+        raise
+    if written:
+        _flush([str(local_path(storage, key)) for key in written], folders=True)
+    return written
+
+
+def _flush(paths: list[str], *, folders: bool = False) -> None:
+    """Make the files (or, with ``folders``, the renames into their folders) durable.
+
+    One ``syncfs`` of their file system where Linux offers it: a single journal commit for
+    the batch, where an ``fsync`` per file costs one each.
+    """
+    if not paths:
+        return
+    if _syncfs is not None:
+        fd = os.open(paths[0], os.O_RDONLY)
+        try:
+            if _syncfs(fd) == 0:
+                return
+        finally:
+            os.close(fd)
+    targets = {str(Path(p).parent) for p in paths} if folders else set(paths)
+    for target in targets:
+        fd = os.open(target, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _load_syncfs() -> Callable[[int], int] | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        syncfs: Callable[[int], int] = libc.syncfs
+        return syncfs
+    except (OSError, AttributeError):
+        return None
+
+
+_syncfs = _load_syncfs()
 
 
 def stored_sha256(key: str, *, storage: Storage | None = None) -> str | None:

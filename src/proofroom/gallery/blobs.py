@@ -20,7 +20,7 @@ from django.core.files.storage import default_storage
 from django.db import models
 from django.utils import timezone
 
-from proofroom.core.storage import store_verified, stored_size
+from proofroom.core.storage import store_verified_many, stored_size
 from proofroom.gallery.db import atomic
 
 MAX_BLOB_BYTES = 40 * 1024 * 1024
@@ -113,7 +113,6 @@ def _store(*, studio_id: int, items: list[tuple[str, bytes]]) -> list[str]:
     if not unique:
         return []
     now = timezone.now()
-    written: list[str] = []
     with atomic():
         Blob.objects.bulk_create(
             [
@@ -131,15 +130,20 @@ def _store(*, studio_id: int, items: list[tuple[str, bytes]]) -> list[str]:
         held = Blob.objects.select_for_update().filter(
             studio_id=studio_id, sha256__in=[sha for sha, _ in unique]
         )
-        list(held.order_by("sha256").values_list("pk", flat=True))
-        for sha, data in unique:
-            key = blob_key(studio_id, sha)
-            # An older row may name a random-suffix copy: the content key is the only name.
-            Blob.objects.filter(studio_id=studio_id, sha256=sha).update(
-                key=key, size_bytes=len(data), touched_at=now
-            )
-            if store_verified(key=key, content=data, sha256=sha):
-                written.append(sha)
+        named = list(held.order_by("sha256").values_list("sha256", "key", "size_bytes"))
+        data_of = dict(unique)
+        Blob.objects.filter(studio_id=studio_id, sha256__in=[sha for sha, _ in unique]).update(
+            touched_at=now
+        )
+        for sha, key, size in named:
+            if key != blob_key(studio_id, sha) or size != len(data_of[sha]):
+                # An older row may name a random-suffix copy: the content key is the only name.
+                Blob.objects.filter(studio_id=studio_id, sha256=sha).update(
+                    key=blob_key(studio_id, sha), size_bytes=len(data_of[sha])
+                )
+        sha_of = {blob_key(studio_id, sha): sha for sha, _ in unique}
+        keys = store_verified_many([(key, data_of[sha], sha) for key, sha in sha_of.items()])
+        written = [sha_of[key] for key in keys]
         sweep_book()
     return written
 
