@@ -187,7 +187,11 @@ def session_mark_for_upload(
     online.event_description = event_description.strip()
     online.state = OnlineState.PENDING if online.state != OnlineState.ONLINE else online.state
     _check_event_code_free(online)
-    online.full_clean(exclude=["session"])
+    try:
+        online.full_clean(exclude=["session"])
+    except ValidationError:
+        _check_event_code_free(online)  # another session took the code meanwhile: name it
+        raise
     if not image_ids:
         raise ValidationError("Choose at least one image to upload.")
     online.needs_upload = True
