@@ -8,6 +8,7 @@ from typing import Any
 from django.db import models, transaction
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 
 class Client(models.Model):
@@ -94,3 +95,8 @@ def clients_search(*, query: str = "") -> QuerySet[Client]:
             | Q(phone__icontains=word)
         )
     return clients
+
+
+def client_synced(*, client: Client) -> None:
+    """The gallery holds the client as they are now: the next sync skips them until edited."""
+    Client.objects.filter(pk=client.pk).update(synced_at=timezone.now())

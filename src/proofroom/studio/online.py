@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models, transaction
@@ -18,7 +19,8 @@ from proofroom.studio.clients import Client
 from proofroom.studio.dates import studio_today
 from proofroom.studio.images import Image, ImageGroup, Rating
 from proofroom.studio.pricelists import PriceList
-from proofroom.studio.sessions import Session
+from proofroom.studio.sessions import Session, session_status_change
+from proofroom.studio.workflow import StageRole, stage_for_role
 
 
 class EventType(models.TextChoices):
@@ -241,3 +243,49 @@ def sessions_expiring(*, within_days: int) -> tuple[list[OnlineSettings], list[O
     expired = [o for o in online if o.expire_date < today]
     soon = [o for o in online if today <= o.expire_date <= today + dt.timedelta(days=within_days)]
     return soon, expired
+
+
+def sessions_expired_online(*, today: dt.date) -> list[OnlineSettings]:
+    """Sessions online (or on their way) whose expiry date is before ``today``."""
+    return list(
+        OnlineSettings.objects.filter(
+            state__in=[OnlineState.ONLINE, OnlineState.PENDING], expire_date__lt=today
+        ).select_related("session")
+    )
+
+
+def online_published(
+    *,
+    online: OnlineSettings,
+    revision: int,
+    gallery_url: str,
+    user: AbstractBaseUser | AnonymousUser | None,
+) -> None:
+    """The gallery published the session at ``gallery_url``. It stays marked for upload
+    when the desk changed it since ``revision`` was read; the session moves on to the
+    Online stage unless it is already there or past it."""
+    with transaction.atomic():
+        OnlineSettings.objects.filter(pk=online.pk).update(
+            state=OnlineState.ONLINE,
+            uploaded_at=timezone.now(),
+            gallery_url=gallery_url,
+            last_problem="",
+            removed_at=None,
+        )
+        OnlineSettings.objects.filter(pk=online.pk, revision=revision).update(needs_upload=False)
+        session = online.session
+        online_stage = stage_for_role(StageRole.ONLINE)
+        if online_stage is not None and session.stage.position < online_stage.position:
+            session_status_change(session=session, stage=online_stage, user=user)
+
+
+def online_upload_failed(*, online: OnlineSettings, problem: str) -> None:
+    """Why the session's last upload stopped, shown beside it on the desk."""
+    OnlineSettings.objects.filter(pk=online.pk).update(last_problem=problem[:300])
+
+
+def online_taken_down(*, online: OnlineSettings) -> None:
+    """The gallery took the session down; it is not uploaded again unless marked anew."""
+    OnlineSettings.objects.filter(pk=online.pk).update(
+        state=OnlineState.REMOVED, removed_at=timezone.now(), needs_upload=False
+    )

@@ -163,3 +163,12 @@ def watermark_image_set(*, studio: Studio, png: bytes | None) -> None:
         store_verified(key=key, content=png, sha256=digest)
         studio.watermark_image = key
     studio.save(update_fields=["watermark_image"])
+
+
+def studio_auto_sync_set(
+    *, studio: Studio, minutes: int, kinds: list[str], generation: int
+) -> None:
+    """Record the scheduled sync's period (0: off), what it syncs, and its generation."""
+    Studio.objects.filter(pk=studio.pk).update(
+        auto_sync_minutes=minutes, auto_sync_kinds=kinds, auto_sync_generation=generation
+    )
