@@ -213,8 +213,8 @@ def _download() -> tuple[float, int]:
     """Download Orders, for real; returns (seconds, studio queries)."""
     from django.db import connections
 
-    from proofroom.studio.syncs import SyncKind, SyncRun, SyncStatus
-    from proofroom.sync.client import sync_run_execute
+    from proofroom.studio.synchronizer.runner import sync_run_execute
+    from proofroom.studio.synchronizer.runs import SyncKind, SyncRun, SyncStatus
 
     record = SyncRun.objects.create(kinds=[SyncKind.DOWNLOAD_ORDERS], trigger="bench")
     counter = QueryCounter()

@@ -14,7 +14,7 @@ the ``images`` copies made unique by a JPEG COM segment carrying its index.
 (a) raw: the same preview and thumbnail bytes PUT one after the other over one
     keep-alive httpx.Client to a minimal WSGI app (waitress, 8 threads, like
     ``proofroom serve``) in another subprocess that writes each body to a file;
-(b) sync: session_mark_for_upload + proofroom.sync.client.sync_run_execute, for real;
+(b) sync: session_mark_for_upload + proofroom.studio.synchronizer.runner.sync_run_execute, for real;
 (c) resync: marked again without changes, synced again (no image bytes must move).
 
 The order is raw, sync, resync, raw, then for each further round (``--rounds``, 2 by
@@ -291,8 +291,8 @@ def _raw(url: str, blobs: list[bytes], folder: Path) -> dict[str, float]:
 
 
 def _sync(session: Any, price_list: Any) -> tuple[dict[str, float], Timed]:
-    from proofroom.studio.syncs import SyncKind, SyncRun, SyncStatus
-    from proofroom.sync.client import sync_run_execute
+    from proofroom.studio.synchronizer.runner import sync_run_execute
+    from proofroom.studio.synchronizer.runs import SyncKind, SyncRun, SyncStatus
 
     start = time.perf_counter()
     _mark(session, price_list)

@@ -211,7 +211,7 @@ def cmd_sync(args: argparse.Namespace) -> None:
 
     if not settings.RUNS_STUDIO:
         _fail("sync runs on the studio side")
-    from proofroom.studio.sync_cli import run_sync
+    from proofroom.studio.synchronizer.cli import run_sync
 
     hold_data_folder()
     refuse_damaged_databases()

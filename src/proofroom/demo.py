@@ -117,7 +117,7 @@ def demo_connect_and_publish(*, base_url: str) -> None:
     from proofroom.studio.images import DerivativeStatus, Image
     from proofroom.studio.online import OnlineSettings, session_mark_for_upload
     from proofroom.studio.studios import studio_get, studio_update
-    from proofroom.studio.syncs import SyncKind
+    from proofroom.studio.synchronizer.runs import SyncKind, SyncTrigger
 
     studio = studio_get()
     if studio is None:
@@ -150,13 +150,13 @@ def demo_connect_and_publish(*, base_url: str) -> None:
     )
     from django.db import transaction
 
-    from proofroom.studio.syncs import sync_claim
+    from proofroom.studio.synchronizer.runs import sync_claim
 
     studio_update(
         studio=studio, tax_rate=688, tax_label="Sales tax", shipping_fee=800
     )  # Minnesota's 6.875 %, rounded to basis points; $8 shipping
     run = sync_claim(
-        kinds=[SyncKind.SESSIONS, SyncKind.CLIENTS, SyncKind.PRICE_LISTS], trigger="demo"
+        kinds=[SyncKind.SESSIONS, SyncKind.CLIENTS, SyncKind.PRICE_LISTS], trigger=SyncTrigger.DEMO
     )
     transaction.on_commit(lambda: demo_publish_and_order.enqueue(run.pk))
 
@@ -165,8 +165,8 @@ def demo_connect_and_publish(*, base_url: str) -> None:
 def demo_publish_and_order(run_id: int) -> int:
     """The demo's first sync, then a few web orders on the gallery, waiting for the desk's
     Download Orders. Runs on the worker: the sync is an HTTP request to this server."""
-    from proofroom.studio.syncs import SyncStatus
-    from proofroom.sync.client import sync_run_execute
+    from proofroom.studio.synchronizer.runner import sync_run_execute
+    from proofroom.studio.synchronizer.runs import SyncStatus
 
     run = sync_run_execute(run_id=run_id)
     if run.status != SyncStatus.SUCCEEDED:

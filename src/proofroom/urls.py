@@ -24,7 +24,7 @@ if settings.RUNS_STUDIO:
     ]
 
 if settings.RUNS_GALLERY:
-    from proofroom.sync.api import api as sync_api
+    from proofroom.gallery.sync_api import api as sync_api
 
     urlpatterns += [
         path(f"{protocol.PREFIX.strip('/')}/", sync_api.urls),

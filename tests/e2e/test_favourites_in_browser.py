@@ -20,7 +20,7 @@ from proofroom.gallery.tenants import Studio as GalleryStudio
 from proofroom.studio.downloads import ONLINE_FAVOURITES
 from proofroom.studio.images import ImageGroup
 from proofroom.studio.sessions import Session
-from proofroom.studio.syncs import SyncRun, SyncStatus
+from proofroom.studio.synchronizer.runs import SyncRun, SyncStatus
 from proofroom.sync.protocol import EventType
 from tests.cast import OWN_PASSWORD, publish
 from tests.e2e.conftest import desk_log_in, preview_loaded, sign_in_in_browser

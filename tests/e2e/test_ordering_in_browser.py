@@ -15,7 +15,7 @@ from proofroom.gallery.accounts import Account
 from proofroom.gallery.orders import Order
 from proofroom.studio.invoices import Invoice
 from proofroom.studio.sessions import Session
-from proofroom.studio.syncs import SyncKind, SyncRun, SyncStatus
+from proofroom.studio.synchronizer.runs import SyncKind, SyncRun, SyncStatus
 from tests.e2e.conftest import desk_log_in, sign_in_in_browser
 from tests.gallery.shop import NUMBER
 from tests.sync.conftest import connected, mark, sync, wedding

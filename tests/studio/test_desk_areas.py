@@ -20,7 +20,7 @@ from proofroom.studio.deposits import deposit_make
 from proofroom.studio.invoices import PaymentMethod, invoice_create, payment_add
 from proofroom.studio.setup import ASSISTANT_GROUP, OWNER_GROUP, staff_user_create
 from proofroom.studio.studios import Studio
-from proofroom.studio.syncs import SyncRun
+from proofroom.studio.synchronizer.runs import SyncRun
 from tests.cast import PASSWORD
 from tests.factories import make_images, make_price_list, make_session
 

@@ -31,8 +31,8 @@ from proofroom.studio.online import OnlineSettings, OnlineState
 from proofroom.studio.pricelists import Product
 from proofroom.studio.sessions import Session
 from proofroom.studio.studios import Studio
-from proofroom.studio.sync_cli import BUSY, run_sync
-from proofroom.studio.syncs import SyncRun, SyncStatus, sync_claim
+from proofroom.studio.synchronizer.cli import BUSY, run_sync
+from proofroom.studio.synchronizer.runs import SyncRun, SyncStatus, sync_claim
 from proofroom.studio.workflow import StatusChange
 from tests.factories import make_images, make_price_list, make_session, web_order
 

@@ -20,8 +20,8 @@ from proofroom.studio.online import OnlineSettings, session_mark_for_upload
 from proofroom.studio.pricelists import pricelist_load_sample
 from proofroom.studio.sessions import Session
 from proofroom.studio.studios import Studio, studio_update
-from proofroom.studio.syncs import SyncKind, SyncRun, sync_claim
-from proofroom.sync.client import sync_run_execute
+from proofroom.studio.synchronizer.runner import sync_run_execute
+from proofroom.studio.synchronizer.runs import SyncKind, SyncRun, sync_claim
 from tests.factories import ClientFactory, SessionTypeFactory, make_session
 
 UPLOADS = [SyncKind.SESSIONS, SyncKind.CLIENTS, SyncKind.PRICE_LISTS]

@@ -13,7 +13,7 @@ from proofroom.gallery.accounts import Account, AccountKind, account_guest_creat
 from proofroom.studio.clients import Client
 from proofroom.studio.downloads import GuestLink
 from proofroom.studio.sessions import Session
-from proofroom.studio.syncs import SyncStatus
+from proofroom.studio.synchronizer.runs import SyncStatus
 from tests.factories import ClientFactory, make_session
 from tests.sync.conftest import add_photos, mark
 

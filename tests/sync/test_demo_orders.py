@@ -9,7 +9,7 @@ import pytest
 from proofroom import demo
 from proofroom.gallery.orders import Order
 from proofroom.studio.invoices import Invoice, InvoiceLine
-from proofroom.studio.syncs import SyncKind, SyncRun, SyncStatus
+from proofroom.studio.synchronizer.runs import SyncKind, SyncRun, SyncStatus
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, databases="__all__"),

@@ -17,7 +17,7 @@ from proofroom.studio.downloads import (
     YearbookSettings,
 )
 from proofroom.studio.images import Image, ImageGroup
-from proofroom.studio.syncs import SyncStatus
+from proofroom.studio.synchronizer.runs import SyncStatus
 from tests.factories import ClientFactory
 from tests.sync.conftest import days_from_today, mark, online_images
 

@@ -20,7 +20,7 @@ from proofroom.gallery.tenants import Studio as GalleryStudio
 from proofroom.gallery.tenants import api_key_create
 from proofroom.studio.online import OnlineSettings, OnlineState
 from proofroom.studio.sessions import Session
-from proofroom.studio.syncs import SyncStatus
+from proofroom.studio.synchronizer.runs import SyncStatus
 from proofroom.sync import protocol
 from tests.cast import make_client, publish
 from tests.conftest import needs_postgresql

@@ -22,7 +22,7 @@ from proofroom.gallery.db import atomic
 from proofroom.gallery.events import OnlineImage, OnlineSession
 from proofroom.gallery.orders import Order, cart_add, cart_for, order_place, order_view_state
 from proofroom.studio.invoices import Invoice
-from proofroom.studio.syncs import SyncKind, SyncRun, SyncStatus
+from proofroom.studio.synchronizer.runs import SyncKind, SyncRun, SyncStatus
 from tests.conftest import needs_postgresql
 from tests.sync.conftest import mark, wait_for
 

@@ -25,8 +25,8 @@ from proofroom.gallery.tenants import api_key_create
 from proofroom.studio.images import Image
 from proofroom.studio.online import OnlineSettings
 from proofroom.studio.sessions import Session
-from proofroom.studio.syncs import SyncKind, SyncStatus
-from proofroom.sync import client as client_module
+from proofroom.studio.synchronizer import transport as synchronizer_transport
+from proofroom.studio.synchronizer.runs import SyncKind, SyncStatus
 from tests.factories import ClientFactory, make_session
 from tests.sync.conftest import add_photos, days_from_today, mark
 from tests.sync.test_session_upload import CutAfter
@@ -59,7 +59,7 @@ def _sweep(capsys: pytest.CaptureFixture[str], *args: str) -> str:
 
 def _cut_upload(wedding: Session, sync, monkeypatch) -> list[str]:  # type: ignore[no-untyped-def]
     """Upload the whole wedding on a connection that drops after one batch of 5 files."""
-    monkeypatch.setattr(client_module, "BATCH_MAX_FILES", 5)
+    monkeypatch.setattr(synchronizer_transport, "BATCH_MAX_FILES", 5)
     mark(wedding)
     cut = CutAfter(requests=1)
     assert sync(transport=cut).status == SyncStatus.FAILED

@@ -29,14 +29,14 @@ from proofroom.gallery.events import OnlineImage, OnlineSession
 from proofroom.gallery.orders import cart_add, cart_for, order_place
 from proofroom.studio.downloads import DownloadCursor
 from proofroom.studio.invoices import Invoice
-from proofroom.studio.sync_cli import BUSY, run_sync
-from proofroom.studio.syncs import (
+from proofroom.studio.synchronizer.cli import BUSY, run_sync
+from proofroom.studio.synchronizer.runs import (
     SyncRun,
     SyncStatus,
-    auto_sync_configure,
     sync_claim,
     sync_runs_expire,
 )
+from proofroom.studio.synchronizer.schedule import auto_sync_configure
 from tests.conftest import needs_postgresql
 from tests.sync.conftest import mark, wait_for
 from tests.sync.test_scheduled_sync import run_worker_once

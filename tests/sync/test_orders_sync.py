@@ -26,7 +26,7 @@ from proofroom.studio.images import Image
 from proofroom.studio.invoices import Invoice, InvoiceLine, Payment
 from proofroom.studio.pricelists import Product
 from proofroom.studio.studios import Studio, studio_update
-from proofroom.studio.syncs import SyncKind, SyncStatus
+from proofroom.studio.synchronizer.runs import SyncKind, SyncStatus
 from proofroom.sync import protocol
 from tests.cast import sign_in
 from tests.fakes.stripe_api import FakeStripe

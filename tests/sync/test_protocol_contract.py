@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from proofroom.gallery.sync_api import api
 from proofroom.sync import protocol
-from proofroom.sync.api import api
 
 PINNED = Path(__file__).parent / "openapi-v1.json"
 

@@ -13,7 +13,8 @@ from proofroom.gallery.selections import favourite_set
 from proofroom.studio.downloads import ONLINE_FAVOURITES, YearbookSettings
 from proofroom.studio.images import ImageGroup
 from proofroom.studio.studios import studio_get
-from proofroom.studio.syncs import SyncRun, SyncStatus, auto_sync_configure
+from proofroom.studio.synchronizer.runs import SyncRun, SyncStatus
+from proofroom.studio.synchronizer.schedule import auto_sync_configure
 from tests.sync.conftest import days_from_today, mark
 
 pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")

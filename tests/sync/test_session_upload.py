@@ -15,9 +15,9 @@ from proofroom.gallery.events import OnlineSession
 from proofroom.gallery.tenants import api_key_create
 from proofroom.studio.images import Image
 from proofroom.studio.online import OnlineSettings, OnlineState, session_extend
-from proofroom.studio.syncs import SyncKind, SyncStatus
+from proofroom.studio.synchronizer import transport as synchronizer_transport
+from proofroom.studio.synchronizer.runs import SyncKind, SyncStatus
 from proofroom.studio.workflow import StageRole
-from proofroom.sync import client as client_module
 from tests.sync.conftest import add_photos, days_from_today, mark
 
 pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
@@ -123,7 +123,7 @@ class CutAfter(httpx.BaseTransport):
 def test_sync_cut_mid_upload_then_rerun_ends_whole_with_nothing_sent_twice(  # type: ignore[no-untyped-def]
     wedding, sync, monkeypatch
 ) -> None:
-    monkeypatch.setattr(client_module, "BATCH_MAX_FILES", 5)
+    monkeypatch.setattr(synchronizer_transport, "BATCH_MAX_FILES", 5)
     mark(wedding)
     cut = CutAfter(requests=1)
     broken = sync(transport=cut)

@@ -24,7 +24,7 @@ from proofroom.gallery.tenants import api_key_create
 from proofroom.imaging.samples import make_sample_photo
 from proofroom.studio.derivatives import derivative_key
 from proofroom.studio.images import Image
-from proofroom.studio.syncs import SyncStatus
+from proofroom.studio.synchronizer.runs import SyncStatus
 from tests.conftest import needs_postgresql
 from tests.sync.conftest import mark
 

@@ -12,8 +12,8 @@ from proofroom.gallery.accounts import Account, account_set_password
 from proofroom.gallery.events import OnlineSession
 from proofroom.studio.images import Image, Rating
 from proofroom.studio.online import OnlineSettings
-from proofroom.studio.sync_cli import run_sync
-from proofroom.studio.syncs import SyncRun, SyncStatus
+from proofroom.studio.synchronizer.cli import run_sync
+from proofroom.studio.synchronizer.runs import SyncRun, SyncStatus
 from tests.sync.conftest import days_from_today, mark
 
 pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")

@@ -1,6 +1,6 @@
 """What the studio's synchronizer writes on the gallery, each write idempotent.
 
-Called by the sync API (proofroom.sync.api) with a studio already resolved from
+Called by the sync API (proofroom.gallery.sync_api) with a studio already resolved from
 its API key: every lookup here is scoped to that studio.
 """
 

@@ -18,11 +18,13 @@ from pathlib import Path
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django_tasks import task
 
 from proofroom.core.storage import StoredFileDamaged, store_verified
 from proofroom.imaging import ImageRejected, inspect_original, sha256_file
 from proofroom.studio.images import Image, ImportRejection
 from proofroom.studio.sessions import Session
+from proofroom.studio.tasks import image_derivatives_make
 
 # Files that sit beside photographs but are not photographs: never imported.
 SIDECAR_SUFFIXES = {".xmp", ".thm", ".db", ".ini", ".lrcat", ".lrdata"}
@@ -124,8 +126,6 @@ def image_import_file(
 
 
 def _enqueue_derivatives(image_id: int) -> None:
-    from proofroom.studio.tasks import image_derivatives_make
-
     image_derivatives_make.enqueue(image_id)
 
 
@@ -162,6 +162,21 @@ def session_import_files(
         if progress is not None:
             progress(name, outcome)
     return summary
+
+
+@task(queue_name="images")
+def session_import_folder(session_id: int, folder: str) -> dict[str, object]:
+    """Import a folder on the studio machine into a session, in the background."""
+    session = Session.objects.get(pk=session_id)
+    root = Path(folder)
+    summary = session_import_files(
+        session=session, files=[(p, str(p.relative_to(root))) for p in files_in_folder(root)]
+    )
+    return {
+        "imported": summary.imported,
+        "already_there": summary.already_there,
+        "refused": len(summary.refused),
+    }
 
 
 def folder_check(raw: str) -> Path:

@@ -15,7 +15,7 @@ from proofroom.studio.online import OnlineSettings
 from proofroom.studio.pricelists import PackageItem, PriceList, Product
 from proofroom.studio.sessions import Session, SessionType
 from proofroom.studio.studios import Studio
-from proofroom.studio.syncs import SyncRun
+from proofroom.studio.synchronizer.runs import SyncRun
 from proofroom.studio.workflow import StatusChange, WorkflowStage
 
 __all__ = [

@@ -1,6 +1,6 @@
-"""The synchronizer between the studio and the gallery.
+"""The contract the studio and the gallery speak over HTTP: ``protocol`` holds the wire's
+schemas, enums and formats, and imports neither side.
 
-``protocol`` is the wire contract both sides import; ``api`` is the gallery's
-endpoints (it may import the gallery, never the studio); ``client`` is the
-studio's synchronizer (it may import the studio, never the gallery).
+The studio's synchronizer is ``proofroom.studio.synchronizer``; the gallery's sync API is
+``proofroom.gallery.sync_api``.
 """

@@ -5,7 +5,7 @@ block every later sync: all but the newest are marked failed now, and the newest
 a lease that lapses like any other.
 """
 
-import proofroom.studio.syncs
+import proofroom.studio.synchronizer.runs
 from django.conf import settings
 from django.db import migrations, models
 from django.utils import timezone
@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='syncrun',
             name='lease_until',
-            field=models.DateTimeField(blank=True, default=proofroom.studio.syncs.queued_lease_until, help_text='A live run not renewed by then is taken for dead and marked failed.', null=True),
+            field=models.DateTimeField(blank=True, default=proofroom.studio.synchronizer.runs.queued_lease_until, help_text='A live run not renewed by then is taken for dead and marked failed.', null=True),
         ),
         migrations.RunPython(fail_all_but_the_newest_live_run, migrations.RunPython.noop),
         migrations.AddConstraint(

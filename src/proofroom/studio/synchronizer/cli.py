@@ -7,12 +7,14 @@ import argparse
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from proofroom.studio.syncs import (
+from proofroom.studio.synchronizer.runner import sync_run_execute
+from proofroom.studio.synchronizer.runs import (
     DOWNLOAD_KINDS,
     SyncBusy,
     SyncKind,
     SyncRun,
     SyncStatus,
+    SyncTrigger,
     sync_claim,
 )
 
@@ -21,8 +23,6 @@ BUSY = 75
 
 
 def run_sync(args: argparse.Namespace) -> int:
-    from proofroom.sync.client import sync_run_execute
-
     kinds = [
         kind
         for kind, chosen in (
@@ -47,7 +47,7 @@ def run_sync(args: argparse.Namespace) -> int:
         ]
     console = Console(highlight=False)
     try:
-        run = sync_claim(kinds=[str(k) for k in kinds], trigger="cli")
+        run = sync_claim(kinds=[str(k) for k in kinds], trigger=SyncTrigger.CLI)
     except SyncBusy as busy:
         Console(stderr=True, highlight=False).print(f"Not started: {busy}")
         return BUSY

@@ -16,26 +16,38 @@ from functools import cached_property
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
+from django.db.models.functions import Concat
 from django.utils import timezone
 
 from proofroom.studio.dates import local, studio_zone
+from proofroom.sync.protocol import ChangeKind
 
 logger = logging.getLogger(__name__)
 
 
 class SyncKind(models.TextChoices):
-    """The synchronizer's checkboxes (the seed's Uploads and Downloads sections)."""
+    """The synchronizer's checkboxes (the seed's Uploads and Downloads sections). A download
+    is read from the gallery's change feed under the protocol's name for its kind."""
 
     SESSIONS = "sessions", "Upload Sessions & Images"
     CLIENTS = "clients", "Upload Client Logins"
     PRICE_LISTS = "price_lists", "Upload Price Lists"
     PREPAID_ORDERS = "prepaid_orders", "Upload Prepaid Orders"
     REMOVE_EXPIRED = "remove_expired", "Remove expired sessions"
-    DOWNLOAD_FAVOURITES = "favourites", "Download Favorite Images"
-    DOWNLOAD_GUESTS = "guest", "Download Guests"
-    DOWNLOAD_YEARBOOK = "yearbook", "Download Yearbook Image Selection"
-    DOWNLOAD_ORDERS = "order", "Download Orders"
-    DOWNLOAD_PREPAID = "prepaid", "Download Prepaid Order Selections"
+    DOWNLOAD_FAVOURITES = ChangeKind.FAVOURITES.value, "Download Favorite Images"
+    DOWNLOAD_GUESTS = ChangeKind.GUEST.value, "Download Guests"
+    DOWNLOAD_YEARBOOK = ChangeKind.YEARBOOK.value, "Download Yearbook Image Selection"
+    DOWNLOAD_ORDERS = ChangeKind.ORDER.value, "Download Orders"
+    DOWNLOAD_PREPAID = ChangeKind.PREPAID.value, "Download Prepaid Order Selections"
+
+
+class SyncTrigger(models.TextChoices):
+    """Who or what started a run."""
+
+    DESK = "desk", "The desk"
+    SCHEDULE = "schedule", "The automatic sync"
+    CLI = "cli", "The command line"
+    DEMO = "demo", "The demo"
 
 
 # Guests first: an order placed by a new guest then finds the client its guest record made.
@@ -92,7 +104,7 @@ class SyncRun(models.Model):
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    trigger = models.CharField(max_length=10, default="desk")
+    trigger = models.CharField(max_length=10, choices=SyncTrigger.choices, default=SyncTrigger.DESK)
     status = models.CharField(max_length=10, choices=SyncStatus.choices, default=SyncStatus.QUEUED)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -155,7 +167,7 @@ class SyncRun(models.Model):
         studio's clocks like every other time on the desk."""
         stamp = timezone.now().astimezone(self._zone).strftime("%H:%M:%S")
         SyncRun.objects.filter(pk=self.pk).update(
-            log=models.functions.Concat(F("log"), models.Value(f"{stamp} {line}\n"))
+            log=Concat(F("log"), models.Value(f"{stamp} {line}\n"))
         )
 
     def progress(
@@ -183,15 +195,20 @@ def _clock(moment: dt.datetime) -> str:
     return local(moment).strftime("%H:%M")
 
 
+# Who started a live run no one on the desk started, as the busy message says it.
+_STARTED_BY: dict[str, str] = {
+    SyncTrigger.SCHEDULE: " by the automatic sync",
+    SyncTrigger.CLI: " from the command line",
+}
+
+
 def _busy_message(live: SyncRun | None) -> str:
     if live is None:
         return "Another sync started at the same moment. Try again when it has finished."
     if live.started_by is not None:
         who = f" by {live.started_by.get_full_name() or live.started_by.get_username()}"
     else:
-        who = {"schedule": " by the automatic sync", "cli": " from the command line"}.get(
-            live.trigger, ""
-        )
+        who = _STARTED_BY.get(live.trigger, "")
     if live.status == SyncStatus.QUEUED:
         since = f"queued at {_clock(live.created_at)}{who}"
         doing = f"Another sync is waiting for the background worker ({since})"
@@ -241,7 +258,7 @@ def sync_claim(
     kinds: list[str],
     user: object | None = None,
     session_ids: list[int] | None = None,
-    trigger: str = "desk",
+    trigger: SyncTrigger = SyncTrigger.DESK,
 ) -> SyncRun:
     """Record a new run as the one live sync (queued), or raise SyncBusy."""
     from django.contrib.auth.models import User
@@ -257,22 +274,6 @@ def sync_claim(
             )
     except IntegrityError:
         raise SyncBusy(sync_live()) from None
-
-
-def sync_start(
-    *,
-    kinds: list[str],
-    user: object | None = None,
-    session_ids: list[int] | None = None,
-    trigger: str = "desk",
-) -> SyncRun:
-    """Queue a sync; the background worker runs it (never inside a web request). Raises
-    SyncBusy while another sync is live."""
-    from proofroom.studio.tasks import sync_run
-
-    run = sync_claim(kinds=kinds, user=user, session_ids=session_ids, trigger=trigger)
-    transaction.on_commit(lambda: sync_run.enqueue(run.pk))
-    return run
 
 
 def sync_begin(run: SyncRun) -> bool:
@@ -301,55 +302,41 @@ def sync_in_progress() -> SyncRun | None:
     return sync_live()
 
 
-AUTO_SYNC_MIN_MINUTES = 5
-
-
-def auto_sync_configure(*, minutes: int, kinds: list[str]) -> None:
-    """Turn the scheduled sync on (every ``minutes``) or off (0). A new schedule replaces the
-    old one: ticks of an older generation stop by themselves."""
-    from django.db import transaction
-
-    from proofroom.studio.studios import Studio, studio_get
-    from proofroom.studio.tasks import sync_tick
-
-    studio = studio_get()
-    if studio is None:
-        return
-    if minutes and minutes < AUTO_SYNC_MIN_MINUTES:
-        minutes = AUTO_SYNC_MIN_MINUTES
-    generation = studio.auto_sync_generation + 1
-    Studio.objects.filter(pk=studio.pk).update(
-        auto_sync_minutes=minutes,
-        auto_sync_kinds=[k for k in kinds if k in SyncKind.values],
-        auto_sync_generation=generation,
-    )
-    if minutes:
-        transaction.on_commit(lambda: sync_tick.enqueue(generation))
-
-
-def auto_sync_tick(*, generation: int) -> SyncRun | None:
-    """One beat of the schedule: book the next beat, then sync now unless another sync is
-    live. The next beat is booked first, so a worker killed mid-sync does not end the
-    schedule."""
-    from proofroom.studio.studios import studio_get
-    from proofroom.studio.tasks import sync_tick
-    from proofroom.sync.client import sync_run_execute
-
-    studio = studio_get()
-    if studio is None or studio.auto_sync_generation != generation or not studio.auto_sync_minutes:
-        return None
-    later = timezone.now() + dt.timedelta(minutes=studio.auto_sync_minutes)
-    sync_tick.using(run_after=later).enqueue(generation)
-    if not studio.auto_sync_kinds:
-        return None
-    try:
-        run = sync_claim(kinds=studio.auto_sync_kinds, trigger="schedule")
-    except SyncBusy as busy:
-        logger.info("scheduled sync skipped: %s", busy)
-        return None
-    return sync_run_execute(run_id=run.pk)
-
-
 def last_scheduled_sync() -> SyncRun | None:
     sync_runs_expire()
-    return SyncRun.objects.filter(trigger="schedule").order_by("-created_at").first()
+    return SyncRun.objects.filter(trigger=SyncTrigger.SCHEDULE).order_by("-created_at").first()
+
+
+def sync_run_downloaded(*, run: SyncRun, kind: str, applied: int) -> None:
+    """Record how many changes of one download kind the run applied."""
+    counts = SyncRun.objects.values_list("downloaded", flat=True).get(pk=run.pk)
+    SyncRun.objects.filter(pk=run.pk).update(downloaded={**counts, kind: applied})
+
+
+def sync_run_session_uploaded(*, run: SyncRun) -> None:
+    SyncRun.objects.filter(pk=run.pk).update(sessions_uploaded=F("sessions_uploaded") + 1)
+
+
+def sync_run_sessions_removed(*, run: SyncRun, count: int) -> None:
+    SyncRun.objects.filter(pk=run.pk).update(sessions_removed=count)
+
+
+def sync_finish(
+    *,
+    run: SyncRun,
+    status: SyncStatus,
+    step: str,
+    requests: int,
+    bytes_sent: int,
+    images_sent: int,
+) -> None:
+    """End a run with its totals, only while it holds its lease: a run given up meanwhile
+    stays failed."""
+    SyncRun.objects.filter(pk=run.pk, status=SyncStatus.RUNNING).update(
+        status=status,
+        finished_at=timezone.now(),
+        step=step[:200],
+        requests=requests,
+        bytes_sent=bytes_sent,
+        images_sent=images_sent,
+    )

@@ -9,7 +9,7 @@ from proofroom.studio.areas import desk_page
 from proofroom.studio.online import sessions_expiring
 from proofroom.studio.sessions import sessions_search
 from proofroom.studio.studios import studio_get
-from proofroom.studio.syncs import last_scheduled_sync
+from proofroom.studio.synchronizer.runs import last_scheduled_sync
 from proofroom.studio.workflow import stages_with_counts
 
 

@@ -27,7 +27,8 @@ from proofroom.studio.online import (
     session_mark_for_upload,
 )
 from proofroom.studio.pricelists import PriceList
-from proofroom.studio.syncs import SyncBusy, SyncKind, sync_start
+from proofroom.studio.synchronizer.runner import sync_start
+from proofroom.studio.synchronizer.runs import SyncBusy, SyncKind
 from proofroom.studio.views.sessions_common import session_context, session_or_404
 
 

@@ -21,7 +21,8 @@ from proofroom.studio.studios import (
     studio_update,
     watermark_image_set,
 )
-from proofroom.studio.syncs import AUTO_SYNC_MIN_MINUTES, SyncKind, auto_sync_configure
+from proofroom.studio.synchronizer.runs import SyncKind
+from proofroom.studio.synchronizer.schedule import AUTO_SYNC_MIN_MINUTES, auto_sync_configure
 from proofroom.studio.tasks import studio_previews_remake
 
 

@@ -16,7 +16,12 @@ from proofroom.studio.areas import Area, desk_page
 from proofroom.studio.dates import studio_today
 from proofroom.studio.forms import ImportFolderForm, SessionForm
 from proofroom.studio.images import ImportRejection
-from proofroom.studio.imports import ImportSummary, folder_check, session_import_files
+from proofroom.studio.imports import (
+    ImportSummary,
+    folder_check,
+    session_import_files,
+    session_import_folder,
+)
 from proofroom.studio.sessions import (
     Session,
     session_create,
@@ -24,7 +29,6 @@ from proofroom.studio.sessions import (
     session_update,
     sessions_search,
 )
-from proofroom.studio.tasks import session_import_folder
 from proofroom.studio.views.sessions_common import session_context, session_or_404
 from proofroom.studio.workflow import WorkflowStage
 

@@ -9,7 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from proofroom.studio.areas import Area, desk_page
 from proofroom.studio.online import sessions_expiring
 from proofroom.studio.studios import studio_get
-from proofroom.studio.syncs import (
+from proofroom.studio.synchronizer.runner import sync_start
+from proofroom.studio.synchronizer.runs import (
     DOWNLOAD_KINDS,
     LATER_KINDS,
     SyncBusy,
@@ -17,7 +18,6 @@ from proofroom.studio.syncs import (
     SyncRun,
     sync_in_progress,
     sync_runs_expire,
-    sync_start,
 )
 
 UPLOAD_KINDS = [
