@@ -58,3 +58,12 @@ def test_unauthenticated_calls_are_refused(client) -> None:  # type: ignore[no-u
     assert client.get("/api/sync/v1/ping").status_code == 401
     bad = client.get("/api/sync/v1/ping", HTTP_AUTHORIZATION="Bearer prk_0000_nope")
     assert bad.status_code == 401
+
+
+def test_the_desks_download_checkboxes_are_the_protocols_change_kinds() -> None:
+    """Each download the desk can tick reads the feed under the protocol's name for it, and
+    every kind the gallery emits has its checkbox."""
+    from proofroom.studio.synchronizer.runs import DOWNLOAD_KINDS, SyncKind
+
+    assert sorted(DOWNLOAD_KINDS) == sorted(protocol.ChangeKind)
+    assert all(kind in SyncKind.values for kind in protocol.ChangeKind)
