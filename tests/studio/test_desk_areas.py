@@ -20,7 +20,7 @@ from proofroom.studio.deposits import deposit_make
 from proofroom.studio.invoices import PaymentMethod, invoice_create, payment_add
 from proofroom.studio.setup import ASSISTANT_GROUP, OWNER_GROUP, staff_user_create
 from proofroom.studio.studios import Studio
-from proofroom.studio.synchronizer.runs import SyncRun
+from proofroom.studio.synchronizer.runs import SyncRun, SyncTrigger
 from tests.cast import PASSWORD
 from tests.factories import make_images, make_price_list, make_session
 
@@ -99,7 +99,7 @@ def desk_urls(studio: Studio) -> dict[str, str]:
     invoice = invoice_create(client=session.client, session=session)
     payment_add(invoice=invoice, amount=1000, method=PaymentMethod.CASH)
     deposit = deposit_make(date=dt.date.today(), user=None)
-    run = SyncRun.objects.create(kinds=["sessions"], trigger="test")
+    run = SyncRun.objects.create(kinds=["sessions"], trigger=SyncTrigger.DESK)
     samples = {
         "pk": None,
         "number": session.number,

@@ -21,7 +21,7 @@ from proofroom.studio.pricelists import pricelist_load_sample
 from proofroom.studio.sessions import Session
 from proofroom.studio.studios import Studio, studio_update
 from proofroom.studio.synchronizer.runner import sync_run_execute
-from proofroom.studio.synchronizer.runs import SyncKind, SyncRun, sync_claim
+from proofroom.studio.synchronizer.runs import SyncKind, SyncRun, SyncTrigger, sync_claim
 from tests.factories import ClientFactory, SessionTypeFactory, make_session
 
 UPLOADS = [SyncKind.SESSIONS, SyncKind.CLIENTS, SyncKind.PRICE_LISTS]
@@ -80,7 +80,7 @@ def mark(session: Session, **overrides: object) -> OnlineSettings:
 @pytest.fixture
 def sync() -> Callable[..., SyncRun]:
     def run(kinds: list[str] | None = None, **kwargs: object) -> SyncRun:
-        record = sync_claim(kinds=[str(k) for k in (kinds or UPLOADS)], trigger="test")
+        record = sync_claim(kinds=[str(k) for k in (kinds or UPLOADS)], trigger=SyncTrigger.DESK)
         return sync_run_execute(run_id=record.pk, **kwargs)  # type: ignore[arg-type]
 
     return run

@@ -137,13 +137,6 @@ class SyncRun(models.Model):
                 violation_error_message="Another sync is running.",
             )
         ]
-        constraints = [
-            models.UniqueConstraint(
-                models.Value(1),
-                condition=models.Q(status__in=["queued", "running"]),
-                name="one_live_sync",
-            )
-        ]
 
     def __str__(self) -> str:
         return f"sync {self.pk} ({self.get_status_display()})"
