@@ -37,6 +37,7 @@ from proofroom.studio.online import OnlineSettings, OnlineState
 from proofroom.studio.pricelists import PriceList
 from proofroom.studio.sessions import Session, session_status_change
 from proofroom.studio.studios import Studio, studio_get
+from proofroom.studio.sync_summary import sync_summary, sync_uploaded_add
 from proofroom.studio.syncs import (
     DOWNLOAD_KINDS,
     SyncKind,
@@ -518,6 +519,7 @@ class Synchronizer:
             for price_list in lists:
                 self.step(f"Price list {price_list.name}")
                 self.put_price_list(price_list)
+            sync_uploaded_add(self.run, price_lists=len(lists))
 
         clients: dict[int, Client] = {o.session.client_id: o.session.client for o in pending_list}
         if SyncKind.CLIENTS in kinds:
@@ -528,6 +530,7 @@ class Synchronizer:
         for client in clients.values():
             self.step(f"Client {client.full_name}")
             self.put_client(client)
+        sync_uploaded_add(self.run, clients=len(clients))
 
         if pending_list:
             hashes = 0
@@ -545,9 +548,11 @@ class Synchronizer:
                     sessions_uploaded=F("sessions_uploaded") + 1
                 )
         if SyncKind.PREPAID_ORDERS in kinds:
+            prepaid = 0
             for invoice in prepaid_pending():
                 self.step(f"Prepaid order {invoice.number}")
-                self.upload_prepaid(invoice)
+                prepaid += self.upload_prepaid(invoice)
+            sync_uploaded_add(self.run, prepaid_orders=prepaid)
         for kind in DOWNLOAD_KINDS:
             if kind in kinds:
                 self.download(kind)
@@ -587,7 +592,11 @@ def sync_run_execute(
         _finish(run, gallery, SyncStatus.FAILED, str(exc))
         raise
     else:
-        run.note("Done.")
+        run.refresh_from_db()
+        if gallery is not None:  # _finish records these; the summary names them first
+            run.images_sent = gallery.counters.blobs_sent
+            run.bytes_sent = gallery.counters.bytes_sent
+        run.note(f"Done: {sync_summary(run)}.")
         _finish(run, gallery, SyncStatus.SUCCEEDED, "Done")
     run.refresh_from_db()
     return run
