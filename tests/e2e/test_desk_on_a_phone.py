@@ -249,3 +249,39 @@ def test_rate_by_touch_and_swipe_to_the_next_image_on_a_phone(  # type: ignore[n
     assert ratings[first.file_name] == Rating.SELECTED
     assert ratings[second.file_name] == Rating.NOT_SELECTED
     assert ratings[third.file_name] == Rating.UNDECIDED
+
+
+BESIDE = """form => Array.from(form.querySelectorAll('input[type=checkbox]')).map(box => {
+  const label = box.closest('label') || form.querySelector(`label[for="${box.id}"]`);
+  const text = document.createRange();
+  text.selectNodeContents(label);
+  if (label.contains(box)) text.setStartAfter(box);
+  const words = text.getClientRects()[0];
+  const b = box.getBoundingClientRect();
+  return {
+    name: label.textContent.trim(),
+    before: b.right <= words.left + 1,
+    level: Math.abs((b.top + b.bottom) / 2 - (words.top + words.bottom) / 2) < 8,
+  };
+})"""
+
+
+@pytest.mark.parametrize("size", [{"width": 1280, "height": 860}, PHONE], ids=["desk", "phone"])
+def test_checkboxes_sit_beside_their_labels(live_server, browser, owner, size) -> None:  # type: ignore[no-untyped-def]
+    """Settings → Automatic sync and the yearbook panel of a session's Online tab put each
+    checkbox on a line of its own, full width, with its label below it."""
+    session = make_session(description="Lake wedding")
+    context = browser.new_context(viewport=size)
+    page = context.new_page()
+    desk_log_in(page, live_server.url)
+    checked = []
+    for url, form in (
+        ("/desk/settings/", "#auto-sync"),
+        (f"/desk/sessions/{session.number}/online/", "form:has([name=enabled])"),
+    ):
+        page.goto(live_server.url + url)
+        checked += page.locator(form).evaluate(BESIDE)
+    context.close()
+    assert len(checked) >= 10  # every kind the automatic sync can do, and the yearbook's
+    astray = [box["name"] for box in checked if not (box["before"] and box["level"])]
+    assert astray == [], "checkboxes not beside their labels"
