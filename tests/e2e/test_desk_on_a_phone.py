@@ -87,6 +87,7 @@ def sample_desk() -> dict[str, int]:
     run = SyncRun.objects.create(
         kinds=[SyncKind.SESSIONS, SyncKind.CLIENTS],
         status=SyncStatus.SUCCEEDED,
+        finished_at=dt.datetime.now(tz=dt.UTC),
         sessions_uploaded=1,
         images_sent=12,
         log="10:00:00 Uploading session 1…\n10:00:03 Done.\n",
@@ -182,12 +183,13 @@ def test_every_desk_page_fits_a_phone_and_a_tablet(  # type: ignore[no-untyped-d
     assert len(opened) >= 20
 
 
-def test_the_top_bar_folds_into_a_menu_on_a_phone(live_server, phone, owner) -> None:  # type: ignore[no-untyped-def]
+def test_the_top_bar_folds_into_a_menu_on_a_phone(live_server, phone, owner, shots) -> None:  # type: ignore[no-untyped-def]
     desk_log_in(phone, live_server.url)
     sessions_link = phone.get_by_role("link", name="Sessions", exact=True)
     expect(sessions_link).to_be_hidden()
     phone.get_by_text("Menu").tap()
     expect(sessions_link).to_be_visible()
+    phone.screenshot(path=str(shots / "desk-menu-open-on-a-phone.png"))
     sessions_link.tap()
     phone.wait_for_url(f"{live_server.url}/desk/sessions/")
     assert phone.get_by_role("heading", level=1).inner_text() == "Sessions"
