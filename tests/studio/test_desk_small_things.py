@@ -110,3 +110,29 @@ def test_the_gallery_keeps_its_own_not_found(client: Browser, gallery_studio) ->
     assert response.status_code == 404
     assert "Back to the sessions" not in response.content.decode()
     assert "Log in to the desk" not in response.content.decode()
+
+
+def test_a_refused_desk_form_says_why_with_a_way_back(owner: object) -> None:
+    """A form opened before logging in again carries a stale CSRF token: Django's bare 403
+    left the desk; the desk's 403 page says nothing was saved and leads back."""
+    strict = Browser(enforce_csrf_checks=True)
+    strict.force_login(owner)  # type: ignore[arg-type]
+    response = strict.post("/desk/clients/new/", {"first_name": "Forged"})
+    body = response.content.decode()
+    assert response.status_code == 403
+    assert "nothing was saved" in body and 'class="topbar"' in body
+    assert "Back to the desk's home page</a>" in body
+    anonymous = Browser(enforce_csrf_checks=True).post(
+        "/desk/login/", {"username": "alice", "password": "x"}
+    )
+    assert anonymous.status_code == 403
+    assert '<a class="button primary" href="/desk/login/">Log in to the desk</a>' in (
+        anonymous.content.decode()
+    )
+
+
+def test_the_gallery_keeps_django_s_csrf_page(client: Browser, gallery_studio) -> None:  # type: ignore[no-untyped-def]
+    strict = Browser(enforce_csrf_checks=True)
+    response = strict.post("/s/northlight/login/", {"username": "ada", "password": "x"})
+    assert response.status_code == 403
+    assert "Log in to the desk" not in response.content.decode()
