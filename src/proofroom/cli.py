@@ -71,9 +71,11 @@ def serve(
     from django.conf import settings
     from waitress.server import create_server
 
+    from proofroom.core.public_url import public_url_follow_listener
     from proofroom.core.worker import spawn_worker_process, stop_worker_process
     from proofroom.wsgi import application
 
+    public_url_follow_listener(host=host, port=port)  # mail links name this port
     hold_data_folder()
     refuse_damaged_databases()
     try:

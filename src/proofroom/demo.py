@@ -146,7 +146,7 @@ def demo_connect_and_publish(*, base_url: str) -> None:
         price_list=session.session_type.web_price_list,
         event_type="private",
         event_code="PARK2026",
-        event_description="The Park family at Minnehaha Falls",
+        event_description="An autumn afternoon by the falls: the whole family, and the dog.",
     )
     from django.db import transaction
 

@@ -42,6 +42,8 @@ SECRETS_KEYS = secrets_keys(DATA_DIR) if RUNS_GALLERY else []
 DEBUG = env_bool("PROOFROOM_DEBUG", False)
 ALLOWED_HOSTS = env_list("PROOFROOM_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("PROOFROOM_CSRF_TRUSTED_ORIGINS", [])
+if RUNS_STUDIO:  # a refused desk form says why, in the desk's frame, with a way back
+    CSRF_FAILURE_VIEW = "proofroom.studio.errors.csrf_failure"
 BEHIND_HTTPS_PROXY = env_bool("PROOFROOM_BEHIND_HTTPS_PROXY", False)
 if BEHIND_HTTPS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -18,6 +18,7 @@ if settings.RUNS_STUDIO:
     admin.site.index_title = "Maintenance lists"
     admin.site.login_form = MaintenanceLoginForm
     handler403 = "proofroom.studio.areas.permission_denied"
+    handler404 = "proofroom.studio.errors.page_not_found"
     urlpatterns += [
         path("desk/admin/", admin.site.urls),
         path("desk/", include("proofroom.studio.urls")),

@@ -57,6 +57,7 @@ AREA_OF: dict[str, Area | None] = {
             "session_export_lightroom",
             "session_export_file_names",
             "session_export_sidecars",
+            "session_import_refused_clear",
         ],
         Area.SESSIONS,
     ),

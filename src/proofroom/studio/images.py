@@ -86,6 +86,13 @@ class ImportRejection(models.Model):
         return f"{self.file_name}: {self.reason}"
 
 
+def import_rejections_clear(*, session: Session) -> int:
+    """Forget the session's refused files (the photographer has seen to them); a file
+    refused again by a later import is listed again. Returns how many were cleared."""
+    cleared, _ = ImportRejection.objects.filter(session=session).delete()
+    return cleared
+
+
 class ImageGroup(models.Model):
     """A named group of a session's images; the studio chooses which groups show online."""
 

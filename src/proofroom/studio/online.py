@@ -111,7 +111,9 @@ def online_defaults(*, session: Session) -> OnlineSettings:
         days_active=days,
         expire_date=studio_today() + dt.timedelta(days=days),
         price_list=session.session_type.web_price_list,
-        event_description=session.title,
+        # The gallery shows the session's title above the description: a default of the
+        # title would say it twice.
+        event_description="",
     )
 
 

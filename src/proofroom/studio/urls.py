@@ -7,6 +7,7 @@ from proofroom.studio.views import (
     deposits,
     exports,
     home,
+    import_rejections,
     invoices,
     media,
     online,
@@ -71,4 +72,5 @@ urlpatterns = [
     path("images/<uuid:image_uuid>/<slug:kind>/", media.image_file, name="image_file"),
     *viewer.urlpatterns,
     *exports.urlpatterns,
+    *import_rejections.urlpatterns,
 ]

@@ -35,6 +35,7 @@ from proofroom.studio.synchronizer.runs import (
     sync_run_session_uploaded,
     sync_run_sessions_removed,
 )
+from proofroom.studio.synchronizer.summary import sync_summary, sync_uploaded_add
 from proofroom.studio.synchronizer.transport import Counters, Gallery, SyncFailed
 from proofroom.sync import protocol
 
@@ -61,6 +62,7 @@ def execute(ctx: RunContext) -> None:
         for price_list in lists:
             ctx.step(f"Price list {price_list.name}")
             uploads.upload_price_list(ctx, price_list)
+        sync_uploaded_add(ctx.run, price_lists=len(lists))
 
     clients: dict[int, Client] = {o.session.client_id: o.session.client for o in pending_list}
     if SyncKind.CLIENTS in kinds:
@@ -71,6 +73,7 @@ def execute(ctx: RunContext) -> None:
     for client in clients.values():
         ctx.step(f"Client {client.full_name}")
         uploads.upload_client(ctx, client)
+    sync_uploaded_add(ctx.run, clients=len(clients))
 
     if pending_list:
         hashes = 0
@@ -86,9 +89,11 @@ def execute(ctx: RunContext) -> None:
                 raise
             sync_run_session_uploaded(run=ctx.run)
     if SyncKind.PREPAID_ORDERS in kinds:
+        prepaid = 0
         for invoice in prepaid_pending():
             ctx.step(f"Prepaid order {invoice.number}")
-            uploads.upload_prepaid(ctx, invoice)
+            prepaid += uploads.upload_prepaid(ctx, invoice)
+        sync_uploaded_add(ctx.run, prepaid_orders=prepaid)
     for kind in DOWNLOAD_KINDS:
         if kind in kinds:
             downloads.download(ctx, protocol.ChangeKind(kind))
@@ -127,7 +132,11 @@ def sync_run_execute(
         _finish(run, gallery, SyncStatus.FAILED, str(exc))
         raise
     else:
-        run.note("Done.")
+        run.refresh_from_db()
+        if gallery is not None:  # _finish records these; the summary names them first
+            run.images_sent = gallery.counters.blobs_sent
+            run.bytes_sent = gallery.counters.bytes_sent
+        run.note(f"Done: {sync_summary(run)}.")
         _finish(run, gallery, SyncStatus.SUCCEEDED, "Done")
     run.refresh_from_db()
     return run

@@ -116,6 +116,9 @@ class SyncRun(models.Model):
     sessions_removed = models.PositiveIntegerField(default=0)
     images_sent = models.PositiveIntegerField(default=0)
     downloaded = models.JSONField(default=dict, blank=True, help_text="changes applied, per kind")
+    uploaded = models.JSONField(
+        default=dict, blank=True, help_text="clients, price lists, prepaid orders sent"
+    )
     bytes_sent = models.PositiveBigIntegerField(default=0)
     requests = models.PositiveIntegerField(default=0)
     log = models.TextField(blank=True)

@@ -16,7 +16,12 @@
         bar.max = s.total || 1;
         bar.value = s.done;
         log.textContent = s.log;
-        if (s.finished) { location.reload(); return; }
+        if (s.finished) {
+          bar.max = 1;
+          bar.value = 1; // ended: full, then the page reloads with the summary
+          location.reload();
+          return;
+        }
       }
     } catch (e) { step.textContent = "Waiting for the desk…"; }
     setTimeout(tick, 1000);

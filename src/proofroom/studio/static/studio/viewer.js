@@ -340,12 +340,25 @@
 
   // --- Events ---------------------------------------------------------------------------------------
 
+  // A finger has no double click and no keys: a tap on a photograph opens it large,
+  // where the rating buttons are in reach and a swipe moves to the next or previous one.
+  let lastPointer = "mouse";
+  document.addEventListener("pointerdown", (event) => {
+    lastPointer = event.pointerType || "mouse";
+  });
+
   if (grid) {
     grid.addEventListener("click", (event) => {
       const tile = event.target.closest(".tile");
       if (!tile) return;
       const index = tiles.indexOf(tile);
       const box = event.target.closest(".tile-check");
+      if (!box && lastPointer === "touch" && !event.shiftKey && !event.ctrlKey && !event.metaKey) {
+        anchor = index;
+        setCurrent(index);
+        openLoupe();
+        return;
+      }
       if (box) {
         // The checkbox toggles itself; Shift extends from the last one clicked.
         if (event.target.tagName !== "INPUT") return;
@@ -406,6 +419,28 @@
 
   document.addEventListener("click", (event) => {
     if (groupMenu.open && !groupMenu.contains(event.target)) groupMenu.open = false;
+  });
+
+  const SWIPE = 40; // px a finger travels sideways before it counts as a swipe
+  let touchStart = null;
+  loupe.addEventListener(
+    "touchstart",
+    (event) => {
+      const touch = event.touches.length === 1 ? event.touches[0] : null;
+      touchStart = touch ? { x: touch.clientX, y: touch.clientY } : null;
+    },
+    { passive: true },
+  );
+  loupe.addEventListener("touchend", (event) => {
+    const touch = event.changedTouches[0];
+    if (!touchStart || !touch) return;
+    const dx = touch.clientX - touchStart.x;
+    const dy = touch.clientY - touchStart.y;
+    touchStart = null;
+    if (Math.abs(dx) >= SWIPE && Math.abs(dx) > 1.5 * Math.abs(dy)) {
+      event.preventDefault(); // no click after a swipe
+      move(dx < 0 ? 1 : -1);
+    }
   });
 
   loupe.addEventListener("click", (event) => {
