@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from proofroom.studio.logins import DeskLoginForm
+from proofroom.studio.todos import views as todos
 from proofroom.studio.views import (
     clients,
     deposits,
@@ -71,4 +72,5 @@ urlpatterns = [
     path("images/<uuid:image_uuid>/<slug:kind>/", media.image_file, name="image_file"),
     *viewer.urlpatterns,
     *exports.urlpatterns,
+    *todos.urlpatterns,
 ]
