@@ -6,12 +6,13 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.auth.models import Group
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 
 from proofroom.studio.dates import studio_today
 from proofroom.studio.todos.models import Todo, TodoState
 
+DUE_SOONEST = F("due_date").asc(nulls_last=True)
 RELATED = (
     "client",
     "session",
@@ -39,7 +40,7 @@ def _overdue_first(todos: QuerySet[Todo], today: dt.date) -> QuerySet[Todo]:
         late=Case(
             When(due_date__lt=today, then=Value(0)), default=Value(1), output_field=IntegerField()
         )
-    ).order_by("late", "due_date", "pk")
+    ).order_by("late", DUE_SOONEST, "pk")
 
 
 def todos_mine(*, user: Any, today: dt.date | None = None) -> QuerySet[Todo]:
@@ -101,7 +102,7 @@ def todos_linked(*, client: Any = None, session: Any = None, invoice: Any = None
         todos = todos.filter(invoice=invoice)
     return todos.order_by(
         Case(When(completed_at__isnull=True, then=Value(0)), default=Value(1)),
-        "due_date",
+        DUE_SOONEST,
         "-pk",
     )
 
