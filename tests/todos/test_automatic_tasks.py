@@ -14,8 +14,10 @@ from collections.abc import Callable
 
 import pytest
 from django.contrib.auth.models import Group, User
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from proofroom.studio.downloads import changes_apply, yearbook_configure
 from proofroom.studio.images import Image
@@ -211,3 +213,43 @@ def test_the_expiring_job_runs_for_the_newest_rule_only(
     assert not Todo.objects.exists()
     assert todos_expiring_tick.call(rule.generation) == "looked"
     assert Todo.objects.get().due_date == studio_today() + dt.timedelta(days=1)
+    booked = DBTaskResult.objects.get(task_path__endswith="todos_expiring_tick", status="READY")
+    assert booked.args_kwargs["args"] == [rule.generation]
+    assert booked.run_after is not None and booked.run_after > timezone.now() + dt.timedelta(
+        minutes=50
+    )
+
+
+def _queries_for_a_page_of_orders(session: Session, count: int, first_seq: int) -> int:
+    product = make_price_list(f"Prices {first_seq}").products.order_by("pk").first()
+    assert product is not None
+    (image,) = make_images(session, 1)
+    changes = [
+        protocol.Change(
+            seq=first_seq + n,
+            kind="order",
+            at=timezone.now(),
+            data=web_order(
+                session=session,
+                client=session.client,
+                number=f"Q{first_seq + n:03d}-XYZW",
+                lines=[(product, image, 1)],
+            ).model_dump(mode="json"),
+        )
+        for n in range(count)
+    ]
+    page = protocol.ChangesPage(changes=changes, head=changes[-1].seq)
+    with CaptureQueriesContext(connection) as queries:
+        changes_apply(kind="order", page=page)
+    return len(queries)
+
+
+def test_a_pages_tasks_take_a_fixed_number_of_queries(
+    automatic: list[TodoRule], session: Session
+) -> None:
+    """The tasks of a page of web orders cost the same queries for 2 orders or 20."""
+    _queries_for_a_page_of_orders(session, 1, 1)  # the first page makes the cursor
+    few = _queries_for_a_page_of_orders(session, 2, 10)
+    many = _queries_for_a_page_of_orders(session, 20, 100)
+    assert few == many
+    assert Todo.objects.count() == 23
