@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import uuid
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -262,3 +263,34 @@ def test_the_hub_takes_a_flat_number_of_queries(  # type: ignore[no-untyped-def]
     add(5)
     with django_assert_max_num_queries(len(home.captured_queries)):
         desk.get("/desk/")
+
+
+def test_the_hubs_next_page_keeps_its_filters(desk: Browser, owner: User) -> None:
+    for n in range(55):
+        todo_create(title=f"Mine {n:02d}", assigned_user=owner, due_date=days(n))
+    todo_create(title="Nobody's", due_date=days(-1))
+    first = desk.get("/desk/tasks/?assignee=me&state=open").content.decode()
+    assert "Nobody&#x27;s" not in first and "Page 1 of 2" in first
+    link = re.search(r'href="\?([^"]*page=2)"', first)
+    assert link is not None
+    second = desk.get("/desk/tasks/?" + link.group(1).replace("&amp;", "&")).content.decode()
+    assert titles(second) == [f"Mine {n:02d}" for n in range(50, 55)]
+
+
+def test_what_the_gallery_sends_comes_out_as_text_in_a_task(
+    desk: Browser, owner: User, automatic: list[TodoRule]
+) -> None:
+    """A guest named like markup makes a task whose title is printed, not run."""
+    from django.utils import timezone
+
+    from proofroom.studio.downloads import changes_apply
+    from proofroom.sync import protocol
+
+    data = protocol.GuestChange(
+        account=uuid.uuid4(), first_name="<script>alert(1)</script>", last_name="<b>x</b>", email=""
+    ).model_dump(mode="json")
+    change = protocol.Change(seq=1, kind="guest", at=timezone.now(), data=data)
+    changes_apply(kind="guest", page=protocol.ChangesPage(changes=[change], head=1))
+    home = desk.get("/desk/").content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &lt;b&gt;x&lt;/b&gt;" in home
+    assert "<script>alert(1)" not in home and "<b>x</b>" not in home

@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
 from proofroom.studio.areas import Area, desk_page
@@ -39,12 +39,17 @@ def _back(request: HttpRequest, fallback: str) -> HttpResponse:
 
 @desk_page(Area.TASKS)
 def todo_list(request: HttpRequest) -> HttpResponse:
-    form = TodoFilterForm(request.GET or {"state": TodoState.OPEN, "assignee": ""})
+    query = request.GET.copy()
+    query.pop("page", None)
+    form = TodoFilterForm(query or {"state": TodoState.OPEN})
     filters = form.cleaned_data if form.is_valid() else {}
     todos = todos_search(user=request.user, **{k: v for k, v in filters.items() if v})
     page = Paginator(todos, 50).get_page(request.GET.get("page"))
+    shown = query.dict() or {"state": TodoState.OPEN}
     return render(
-        request, "studio/todos/list.html", {"form": form, "page": page, "today": studio_today()}
+        request,
+        "studio/todos/list.html",
+        {"form": form, "page": page, "today": studio_today(), "filters": urlencode(shown)},
     )
 
 
