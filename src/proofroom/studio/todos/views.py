@@ -45,11 +45,11 @@ def todo_list(request: HttpRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     todos = todos_search(user=request.user, **{k: v for k, v in filters.items() if v})
     page = Paginator(todos, 50).get_page(request.GET.get("page"))
-    shown = query.dict() or {"state": TodoState.OPEN}
+    shown = query.urlencode() or urlencode({"state": TodoState.OPEN})
     return render(
         request,
         "studio/todos/list.html",
-        {"form": form, "page": page, "today": studio_today(), "filters": urlencode(shown)},
+        {"form": form, "page": page, "today": studio_today(), "filters": shown},
     )
 
 
