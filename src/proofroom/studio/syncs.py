@@ -333,8 +333,10 @@ def auto_sync_tick(*, generation: int) -> SyncRun | None:
     schedule."""
     from proofroom.studio.studios import studio_get
     from proofroom.studio.tasks import sync_tick
+    from proofroom.studio.todos.jobs import todos_beat_ensure
     from proofroom.sync.client import sync_run_execute
 
+    todos_beat_ensure()  # the Tasks' hourly beat, booked again if it was lost
     studio = studio_get()
     if studio is None or studio.auto_sync_generation != generation or not studio.auto_sync_minutes:
         return None

@@ -146,6 +146,9 @@ class TodoRule(models.Model):
     )
     # Bumped when the rule is saved, so only the newest chain of the periodic job runs.
     generation = models.PositiveIntegerField(default=0, editable=False)
+    # The task backend's id of the newest beat booked for this generation ("" none yet), so
+    # that a beat lost from the queue can be seen lost and booked again (see ``jobs``).
+    beat_id = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["event"]

@@ -51,8 +51,8 @@ def todo_rule_update(
     rule.full_clean()
     rule.save()
     if event == TodoEvent.SESSION_EXPIRING:
-        TodoRule.objects.filter(pk=rule.pk).update(generation=F("generation") + 1)
-        rule.refresh_from_db(fields=["generation"])
+        TodoRule.objects.filter(pk=rule.pk).update(generation=F("generation") + 1, beat_id="")
+        rule.refresh_from_db(fields=["generation", "beat_id"])
         if enabled:
             expiring_watch_start(generation=rule.generation)
     return rule
