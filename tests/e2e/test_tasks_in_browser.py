@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 
 from proofroom.gallery.accounts import Account
 from proofroom.gallery.events import OnlineSession
+from proofroom.studio.clients import Client
 from proofroom.studio.invoices import Invoice
 from proofroom.studio.sessions import Session
 from proofroom.studio.syncs import SyncKind, SyncRun, SyncStatus
@@ -74,3 +75,34 @@ def test_a_downloaded_order_makes_a_task_in_my_tasks_that_is_ticked_done(  # typ
     page.get_by_label("State").select_option("done")
     page.get_by_role("button", name="Show").click()
     expect(page.locator("tr.todo.done", has_text=title)).to_contain_text("Done")
+
+
+def test_the_client_field_suggests_the_clients_matching_what_is_typed(  # type: ignore[no-untyped-def]
+    live_server, page: Page, owner, shots: Path
+) -> None:
+    """The task form never lists every client: typing asks the desk for the matching ones
+    (a script the Content-Security-Policy allows), and a suggestion picked links the task."""
+    from tests.factories import ClientFactory
+
+    ClientFactory.create_batch(25)
+    ana = Client.objects.create(first_name="Ana", last_name="Souza", email="ana@souza.example")
+    refused: list[str] = []
+    page.on("console", lambda m: refused.append(m.text) if m.type == "error" else None)
+
+    desk_log_in(page, live_server.url)
+    page.goto(f"{live_server.url}/desk/tasks/new/")
+    page.get_by_label("Title").fill("Send the contract")
+    field = page.get_by_label("Client")
+    field.press_sequentially("souz", delay=30)
+    label = f"Ana Souza · ana@souza.example · client {ana.pk}"
+    suggestions = page.locator("#todo-client-choices option")
+    expect(suggestions).to_have_count(1)
+    expect(suggestions).to_have_attribute("value", label)
+    field.press_sequentially("a", delay=30)  # still one: Souza
+    expect(suggestions).to_have_count(1)
+    page.screenshot(path=shots / "desk-task-client-1280.png", full_page=True)
+    field.fill(label)  # what picking the suggestion types
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".messages")).to_contain_text("Task “Send the contract” was added.")
+    assert Todo.objects.get().client == ana
+    assert refused == []

@@ -80,7 +80,15 @@ AREA_OF: dict[str, Area | None] = {
         ["pricelist_list", "pricelist_detail", "preferences", "todo_rules"], Area.SETTINGS
     ),
     **dict.fromkeys(
-        ["todo_list", "todo_new", "todo_edit", "todo_complete", "todo_reopen"], Area.TASKS
+        [
+            "todo_list",
+            "todo_new",
+            "todo_edit",
+            "todo_complete",
+            "todo_reopen",
+            "todo_client_search",
+        ],
+        Area.TASKS,
     ),
 }
 NOT_PAGES = {"login", "logout"}

@@ -11,7 +11,9 @@ import uuid
 import pytest
 from django.contrib.auth.models import Group, User
 from django.test import Client as Browser
+from django.utils.html import escape
 
+from proofroom.studio.clients import Client
 from proofroom.studio.dates import studio_today
 from proofroom.studio.invoices import invoice_create
 from proofroom.studio.sessions import Session
@@ -294,3 +296,92 @@ def test_what_the_gallery_sends_comes_out_as_text_in_a_task(
     home = desk.get("/desk/").content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &lt;b&gt;x&lt;/b&gt;" in home
     assert "<script>alert(1)" not in home and "<b>x</b>" not in home
+
+
+def test_an_invoice_lists_its_tasks_and_a_new_one_from_it_is_linked(
+    desk: Browser, owner: User, session: Session
+) -> None:
+    """Like a client's and a session's page, each tab of an invoice lists the tasks
+    about that invoice (not the client's others), and "New task" there links it."""
+    invoice = invoice_create(client=session.client, session=session)
+    todo_create(title="Send the prints", invoice=invoice, assigned_user=owner)
+    todo_create(title="Call about the album", session=session, assigned_user=owner)
+    for tab in ("", "payments/", "other/"):
+        page = desk.get(f"/desk/invoices/{invoice.number}/{tab}").content.decode()
+        assert titles(page, 'id="todos-linked-h"') == ["Send the prints"], tab
+        assert f'href="/desk/tasks/new/?invoice={invoice.number}"' in page
+
+    form = desk.get(f"/desk/tasks/new/?invoice={invoice.number}").content.decode()
+    assert f'name="invoice_number" value="{invoice.number}"' in form
+    label = f"{session.client.full_name} · {session.client.email} · client {session.client.pk}"
+    assert f'value="{escape(label)}"' in form
+    desk.post(
+        "/desk/tasks/new/",
+        {"title": "Chase the balance", "invoice_number": invoice.number, "client": label},
+    )
+    todo = Todo.objects.get(title="Chase the balance")
+    assert (todo.invoice, todo.client) == (invoice, session.client)
+    page = desk.get(f"/desk/invoices/{invoice.number}/").content.decode()
+    assert titles(page, 'id="todos-linked-h"') == ["Chase the balance", "Send the prints"]
+
+
+def test_the_client_field_suggests_the_matching_clients_never_all_of_them(
+    desk: Browser, owner: User
+) -> None:
+    from tests.factories import ClientFactory
+
+    ClientFactory.create_batch(30)
+    ana = Client.objects.create(first_name="Ana", last_name="Souza", email="ana@souza.example")
+    form = desk.get("/desk/tasks/new/").content.decode()
+    assert '<select name="client"' not in form and "Souza" not in form and "Jamie" not in form
+    assert 'list="todo-client-choices"' in form and 'data-search="/desk/tasks/clients/"' in form
+    assert '<datalist id="todo-client-choices">' in form and "studio/todos" in form
+
+    def suggested(query: str) -> list[str]:
+        answer = desk.get("/desk/tasks/clients/", {"q": query})
+        assert answer["Content-Type"] == "application/json"
+        return list(answer.json()["clients"])
+
+    assert suggested("souz") == [f"Ana Souza · ana@souza.example · client {ana.pk}"]
+    assert suggested("ana souza") == suggested("SOUZA.example")
+    assert suggested("s") == []  # two letters at least
+    assert len(suggested("jamie")) == 20  # a page of suggestions, not every Jamie
+
+
+def test_a_client_is_picked_typed_or_refused_when_unclear(desk: Browser, owner: User) -> None:
+
+    ana = Client.objects.create(first_name="Ana", last_name="Souza", email="ana@souza.example")
+    Client.objects.create(first_name="Mia", last_name="Lund", email="mia@lund.example")
+    Client.objects.create(first_name="Mia", last_name="Berg", email="mia@berg.example")
+
+    def create(client: str) -> str:
+        answer = desk.post("/desk/tasks/new/", {"title": f"About {client}", "client": client})
+        return "" if answer.status_code == 302 else answer.content.decode()
+
+    assert create(f"Ana Souza · ana@souza.example · client {ana.pk}") == ""
+    assert create("lund") == ""  # words matching one client only
+    assert {t.title: getattr(t.client, "first_name", "") for t in Todo.objects.all()} == {
+        f"About Ana Souza · ana@souza.example · client {ana.pk}": "Ana",
+        "About lund": "Mia",
+    }
+    assert "Several clients match “mia”: pick one from the suggestions." in create("mia")
+    assert "No client matches “Zed”." in create("Zed")
+    assert "That client is no longer on the desk." in create("Old · client 999999")
+    assert create("") == ""  # a task about no client
+    assert Todo.objects.count() == 3
+
+
+def test_a_new_task_from_a_client_page_is_about_that_client(
+    desk: Browser, owner: User, session: Session
+) -> None:
+    client = session.client
+    page = desk.get(f"/desk/clients/{client.pk}/").content.decode()
+    assert f'href="/desk/tasks/new/?client={client.pk}"' in page
+    form = desk.get(f"/desk/tasks/new/?client={client.pk}").content.decode()
+    label = f"{client.full_name} · {client.email} · client {client.pk}"
+    assert f'value="{escape(label)}"' in form
+    desk.post("/desk/tasks/new/", {"title": "Book the next shoot", "client": label})
+    todo = Todo.objects.get()
+    assert todo.client == client
+    edit = desk.get(f"/desk/tasks/{todo.pk}/").content.decode()
+    assert f'value="{escape(label)}"' in edit  # the task's page shows it the same way

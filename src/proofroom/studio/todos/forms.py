@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.models import Group, User
+from django.urls import reverse
 
-from proofroom.studio.clients import Client
+from proofroom.studio.clients import Client, clients_search
 from proofroom.studio.sessions import Session
 from proofroom.studio.todos.models import TodoState
-from proofroom.studio.todos.selectors import invoice_numbered, staff_and_departments
+from proofroom.studio.todos.selectors import (
+    client_label,
+    invoice_numbered,
+    staff_and_departments,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -54,13 +60,50 @@ class AssigneeMixin:
         return ""
 
 
+CLIENT_ID = re.compile(r"·\s*client\s+(\d+)\s*$")
+
+
+class ClientField(forms.CharField):
+    """A client typed as text: picked from the suggestions ("Ana Souza · client 12"), or
+    any words (name, email, phone) that match one client only. The suggestions are a
+    ``<datalist>`` that ``studio/todos.js`` fills with the matching clients as one types,
+    so the page never lists every client; without scripts, typing still works."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 300)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        return client_label(value) if isinstance(value, Client) else value
+
+    def clean(self, value: Any) -> Client | None:
+        text = str(super().clean(value) or "")
+        if not text:
+            return None
+        picked = CLIENT_ID.search(text)
+        if picked is not None:
+            client = Client.objects.filter(pk=int(picked[1])).first()
+            if client is None:
+                raise forms.ValidationError("That client is no longer on the desk.")
+            return client
+        matches = list(clients_search(query=text)[:2])
+        if not matches:
+            raise forms.ValidationError(f"No client matches “{text}”.")
+        if len(matches) > 1:
+            raise forms.ValidationError(
+                f"Several clients match “{text}”: pick one from the suggestions."
+            )
+        return matches[0]
+
+
 class TodoForm(AssigneeMixin, forms.Form):
     title = forms.CharField(max_length=200)
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
     assignee = forms.ChoiceField(label="Assigned to", required=False)
     due_date = forms.DateField(label="Due", required=False, widget=DATE)
-    client = forms.ModelChoiceField(
-        queryset=Client.objects.order_by("last_name", "first_name"), required=False
+    client = ClientField(
+        required=False,
+        help_text="Type a name, an email or a phone number, then pick from the suggestions.",
     )
     session_number = forms.IntegerField(label="Session #", required=False, min_value=1)
     invoice_number = forms.IntegerField(label="Invoice no.", required=False, min_value=1)
@@ -69,6 +112,13 @@ class TodoForm(AssigneeMixin, forms.Form):
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["assignee"]).choices = assignee_choices(
             blank="— nobody yet —"
+        )
+        self.fields["client"].widget.attrs.update(
+            {
+                "list": "todo-client-choices",
+                "autocomplete": "off",
+                "data-search": reverse("studio:todo_client_search"),
+            }
         )
 
     def clean_session_number(self) -> Session | None:

@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 
+from proofroom.studio.clients import Client, clients_search
 from proofroom.studio.dates import studio_today
 from proofroom.studio.todos.models import Todo, TodoState
 
@@ -122,3 +123,20 @@ def staff_and_departments() -> tuple[list[Any], list[Group]]:
         User.objects.filter(is_staff=True, is_active=True).order_by("first_name", "username")
     )
     return staff, list(Group.objects.order_by("name"))
+
+
+def client_label(client: Client) -> str:
+    """A client as the task form writes it: the name, the email when there is one, and
+    the id that makes it unambiguous ("Ana Souza · ana@souza.example · client 12")."""
+    parts = [client.full_name or "(no name)", client.email, f"client {client.pk}"]
+    return " · ".join(part for part in parts if part)
+
+
+def client_suggestions(*, query: str, limit: int = 20) -> list[str]:
+    """The clients matching what was typed in a task's Client field (two letters at
+    least), as the field writes them, by name."""
+    query = query.strip()[:100]
+    if len(query) < 2:
+        return []
+    clients = clients_search(query=query).order_by("last_name", "first_name", "pk")
+    return [client_label(client) for client in clients[:limit]]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -18,7 +18,12 @@ from proofroom.studio.sessions import Session
 from proofroom.studio.todos.forms import TodoFilterForm, TodoForm, TodoRuleForm
 from proofroom.studio.todos.models import TodoEvent, TodoState
 from proofroom.studio.todos.rules import todo_rule_update, todo_rules
-from proofroom.studio.todos.selectors import invoice_numbered, todo_get, todos_search
+from proofroom.studio.todos.selectors import (
+    client_suggestions,
+    invoice_numbered,
+    todo_get,
+    todos_search,
+)
 from proofroom.studio.todos.services import (
     todo_complete,
     todo_create,
@@ -101,6 +106,12 @@ def todo_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @desk_page(Area.TASKS)
+def todo_client_search(request: HttpRequest) -> JsonResponse:
+    """The suggestions of a task's Client field: the clients matching ``q`` (at most 20)."""
+    return JsonResponse({"clients": client_suggestions(query=request.GET.get("q", ""))})
+
+
+@desk_page(Area.TASKS)
 @require_POST
 def todo_complete_view(request: HttpRequest, pk: int) -> HttpResponse:
     todo = todo_complete(todo=todo_get(pk=pk), user=request.user)
@@ -150,6 +161,7 @@ def todo_rules_page(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("tasks/", todo_list, name="todo_list"),
     path("tasks/new/", todo_new, name="todo_new"),
+    path("tasks/clients/", todo_client_search, name="todo_client_search"),
     path("tasks/<int:pk>/", todo_edit, name="todo_edit"),
     path("tasks/<int:pk>/done/", todo_complete_view, name="todo_complete"),
     path("tasks/<int:pk>/reopen/", todo_reopen_view, name="todo_reopen"),
