@@ -9,7 +9,7 @@ import re
 import uuid
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from django.test import Client as Browser
 from django.utils.html import escape
 
@@ -346,6 +346,15 @@ def test_the_client_field_suggests_the_matching_clients_never_all_of_them(
     assert suggested("ana souza") == suggested("SOUZA.example")
     assert suggested("s") == []  # two letters at least
     assert len(suggested("jamie")) == 20  # a page of suggestions, not every Jamie
+
+    # Staff whose groups open the tasks but not the clients get no list of them.
+    tasks_only = Group.objects.create(name="Front desk")
+    tasks_only.permissions.add(Permission.objects.get(codename="desk_tasks"))
+    helper = User.objects.create_user(username="carl", password=PASSWORD, is_staff=True)
+    helper.groups.add(tasks_only)
+    desk.force_login(helper)
+    assert desk.get("/desk/tasks/new/").status_code == 200
+    assert suggested("souz") == []
 
 
 def test_a_client_is_picked_typed_or_refused_when_unclear(desk: Browser, owner: User) -> None:

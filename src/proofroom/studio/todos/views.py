@@ -9,9 +9,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from proofroom.studio.areas import Area, desk_page
+from proofroom.studio.areas import Area, desk_page, may_open
 from proofroom.studio.clients import Client
 from proofroom.studio.dates import studio_today
 from proofroom.studio.sessions import Session
@@ -106,8 +106,12 @@ def todo_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @desk_page(Area.TASKS)
+@require_GET
 def todo_client_search(request: HttpRequest) -> JsonResponse:
-    """The suggestions of a task's Client field: the clients matching ``q`` (at most 20)."""
+    """The suggestions of a task's Client field: the clients matching ``q`` (at most 20);
+    none to staff whose groups do not open the clients (they may still type a name)."""
+    if not may_open(request.user, Area.CLIENTS):
+        return JsonResponse({"clients": []})
     return JsonResponse({"clients": client_suggestions(query=request.GET.get("q", ""))})
 
 
