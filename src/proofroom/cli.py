@@ -191,6 +191,10 @@ def cmd_worker(args: argparse.Namespace) -> None:
     from proofroom.core.worker import run_workers
 
     hold_data_folder()
+    if settings.RUNS_STUDIO:  # periodic work whose queued beat may have been lost
+        from proofroom.studio.todos.jobs import todos_beat_ensure
+
+        todos_beat_ensure()
     run_workers(
         processes=args.processes or settings.WORKER_PROCESSES,
         interval=args.interval,

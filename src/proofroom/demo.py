@@ -81,6 +81,7 @@ def demo_load(*, out: TextIO) -> DemoLogin:
 
     if not Session.objects.exists():
         _demo_desk(out)
+    _demo_automatic_tasks()
     online = _demo_online_session()
     client = online.client if online else None
     return DemoLogin(
@@ -89,6 +90,24 @@ def demo_load(*, out: TextIO) -> DemoLogin:
         client_username=client.email if client else "",
         client_password=client.last_name if client else "",
     )
+
+
+def _demo_automatic_tasks() -> None:
+    """A downloaded web order gives the owner (the Owner group) a task, once set up."""
+    from django.contrib.auth.models import Group
+
+    from proofroom.studio.setup import OWNER_GROUP
+    from proofroom.studio.todos.models import TodoEvent, TodoRule
+    from proofroom.studio.todos.rules import todo_rule_update
+
+    if not TodoRule.objects.filter(event=TodoEvent.WEB_ORDER).exists():
+        todo_rule_update(
+            event=TodoEvent.WEB_ORDER,
+            enabled=True,
+            title="Process the web order",
+            assigned_group=Group.objects.get(name=OWNER_GROUP),
+            due_in_days=2,
+        )
 
 
 ONLINE_SESSION_STAGE = "Online"

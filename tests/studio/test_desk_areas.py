@@ -21,6 +21,7 @@ from proofroom.studio.invoices import PaymentMethod, invoice_create, payment_add
 from proofroom.studio.setup import ASSISTANT_GROUP, OWNER_GROUP, staff_user_create
 from proofroom.studio.studios import Studio
 from proofroom.studio.synchronizer.runs import SyncRun, SyncTrigger
+from proofroom.studio.todos.services import todo_create
 from tests.cast import PASSWORD
 from tests.factories import make_images, make_price_list, make_session
 
@@ -76,7 +77,20 @@ AREA_OF: dict[str, Area | None] = {
         ],
         Area.INVOICES,
     ),
-    **dict.fromkeys(["pricelist_list", "pricelist_detail", "preferences"], Area.SETTINGS),
+    **dict.fromkeys(
+        ["pricelist_list", "pricelist_detail", "preferences", "todo_rules"], Area.SETTINGS
+    ),
+    **dict.fromkeys(
+        [
+            "todo_list",
+            "todo_new",
+            "todo_edit",
+            "todo_complete",
+            "todo_reopen",
+            "todo_client_search",
+        ],
+        Area.TASKS,
+    ),
 }
 NOT_PAGES = {"login", "logout"}
 
@@ -113,6 +127,7 @@ def desk_urls(studio: Studio) -> dict[str, str]:
         "sync_run": run.pk,
         "pricelist": price_list.pk,
         "deposit": deposit.pk,
+        "todo": todo_create(title="Call the lab", session=session).pk,
     }
     urls = {}
     for pattern in _desk_patterns():

@@ -1,7 +1,7 @@
 """The desk's areas and who may open them.
 
 Each area (clients, sessions, invoices and deposits, the synchronizer, settings,
-maintenance) is a permission that security groups grant; only active staff logins
+maintenance, the team's tasks) is a permission that security groups grant; only active staff logins
 use the desk at all. The home page is every staff member's; every other desk page
 belongs to one area and answers a staff member without its permission with a 403
 desk page that leads back home.
@@ -29,6 +29,7 @@ class Area(models.TextChoices):
     SYNC = "sync", "Synchronizer"
     SETTINGS = "settings", "Settings and price lists"
     MAINTENANCE = "maintenance", "Maintenance lists"
+    TASKS = "tasks", "Tasks"
 
 
 class DeskArea(models.Model):

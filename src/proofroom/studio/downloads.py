@@ -19,6 +19,7 @@ from proofroom.studio.clients import Client, client_create
 from proofroom.studio.images import Image, ImageGroup
 from proofroom.studio.invoices import invoices_from_web_orders, prepaid_picks_apply
 from proofroom.studio.sessions import Session
+from proofroom.studio.todos.events import todos_for_changes
 from proofroom.sync import protocol
 
 ONLINE_FAVOURITES = "Online Favorites"
@@ -208,6 +209,8 @@ def changes_apply(*, kind: str, page: protocol.ChangesPage) -> tuple[int, int]:
         apply = APPLIERS[protocol.ChangeKind(kind)]
         for change in fresh:
             apply(change.data)
+    # The automatic tasks of these changes, in this transaction: made once (issue 14).
+    todos_for_changes(kind=kind, page=[change.data for change in fresh])
     applied = len(fresh)
     if fresh:
         cursor.last_seq = fresh[-1].seq

@@ -16,6 +16,7 @@ from proofroom.studio.pricelists import PackageItem, PriceList, Product
 from proofroom.studio.sessions import Session, SessionType
 from proofroom.studio.studios import Studio
 from proofroom.studio.synchronizer.runs import SyncRun
+from proofroom.studio.todos.models import Todo, TodoRule
 from proofroom.studio.workflow import StatusChange, WorkflowStage
 
 __all__ = [
@@ -42,6 +43,8 @@ __all__ = [
     "StatusChange",
     "Studio",
     "SyncRun",
+    "Todo",
+    "TodoRule",
     "WorkflowStage",
     "YearbookSettings",
 ]

@@ -33,7 +33,7 @@ class SetupResult:
 # takes payments, but changes neither the studio's settings nor its maintenance lists.
 GROUP_AREAS = {
     OWNER_GROUP: list(Area),
-    ASSISTANT_GROUP: [Area.CLIENTS, Area.SESSIONS, Area.INVOICES, Area.SYNC],
+    ASSISTANT_GROUP: [Area.CLIENTS, Area.SESSIONS, Area.INVOICES, Area.SYNC, Area.TASKS],
 }
 
 

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from proofroom.studio.logins import DeskLoginForm
+from proofroom.studio.todos import views as todos
 from proofroom.studio.views import (
     clients,
     deposits,
@@ -73,4 +74,5 @@ urlpatterns = [
     *viewer.urlpatterns,
     *exports.urlpatterns,
     *import_rejections.urlpatterns,
+    *todos.urlpatterns,
 ]

@@ -23,6 +23,7 @@ from proofroom.studio.synchronizer.runs import (
     SyncTrigger,
     sync_claim,
 )
+from proofroom.studio.todos.jobs import todos_beat_ensure
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +53,7 @@ def auto_sync_tick(*, generation: int) -> SyncRun | None:
     """One beat of the schedule: book the next beat, then sync now unless another sync is
     live. The next beat is booked first, so a worker killed mid-sync does not end the
     schedule."""
+    todos_beat_ensure()  # the Tasks' hourly beat, booked again if it was lost
     studio = studio_get()
     if studio is None or studio.auto_sync_generation != generation or not studio.auto_sync_minutes:
         return None
