@@ -124,7 +124,8 @@ def test_sync_command_prints_a_summary(wedding, capsys) -> None:  # type: ignore
     args = build_parser().parse_args(["sync", "--sessions", "--clients", "--price-lists"])
     assert run_sync(args) == 0
     out = capsys.readouterr().out
-    assert "Sessions uploaded 1, taken down 0; 12 image files" in out
+    said = " ".join(out.split())  # the terminal wraps long lines
+    assert "Done: 1 session, 1 price list, 1 client login uploaded; 12 image files sent" in said
     assert "online with 6 images" in out
 
 

@@ -67,11 +67,4 @@ def run_sync(args: argparse.Namespace) -> int:
 
         run = sync_run_execute(run_id=run.pk, on_progress=show)
     console.print(run.log.rstrip())
-    console.print(
-        f"Sessions uploaded {run.sessions_uploaded}, taken down {run.sessions_removed}; "
-        f"{run.images_sent} image files, {run.bytes_sent:,} bytes in {run.requests} requests."
-    )
-    downloaded = ", ".join(f"{n} {kind}" for kind, n in run.downloaded.items() if n)
-    if downloaded:
-        console.print(f"Downloaded: {downloaded}.")
     return 0 if run.status == SyncStatus.SUCCEEDED else 1
