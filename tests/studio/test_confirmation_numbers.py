@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client as Browser
 
-from proofroom.studio.invoices import invoice_from_web_order
+from proofroom.studio.invoices.web_orders import invoice_from_web_order
 from proofroom.studio.pricelists import Product
 from proofroom.studio.sessions import Session
 from proofroom.studio.studios import Studio

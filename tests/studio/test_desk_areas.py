@@ -17,7 +17,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from proofroom.studio.areas import Area
 from proofroom.studio.deposits import deposit_make
-from proofroom.studio.invoices import PaymentMethod, invoice_create, payment_add
+from proofroom.studio.invoices.models import PaymentMethod
+from proofroom.studio.invoices.services import invoice_create, payment_add
 from proofroom.studio.setup import ASSISTANT_GROUP, OWNER_GROUP, staff_user_create
 from proofroom.studio.studios import Studio
 from proofroom.studio.syncs import SyncRun

@@ -7,14 +7,10 @@ from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied
 from django.test import Client as Browser
 
-from proofroom.studio.invoices import (
-    WEB_ORDER_NOTICE,
-    Invoice,
-    InvoiceStatus,
-    invoice_create,
-    invoice_from_web_order,
-    invoice_update,
-)
+from proofroom.studio.invoices.editing import WEB_ORDER_NOTICE
+from proofroom.studio.invoices.models import Invoice, InvoiceStatus
+from proofroom.studio.invoices.services import invoice_create, invoice_update
+from proofroom.studio.invoices.web_orders import invoice_from_web_order
 from proofroom.studio.pricelists import Product
 from proofroom.studio.setup import OWNER_GROUP
 from proofroom.studio.studios import Studio

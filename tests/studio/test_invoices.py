@@ -10,20 +10,18 @@ from django.db import connection
 from django.test import Client as Browser
 from django.test.utils import CaptureQueriesContext
 
-from proofroom.studio.invoices import (
-    WEB_ORDER_PLACED,
-    Invoice,
-    InvoiceStatus,
-    PaymentMethod,
-    invoice_balance,
+from proofroom.studio.invoices.models import Invoice, InvoiceStatus, PaymentMethod
+from proofroom.studio.invoices.selectors import invoice_balance
+from proofroom.studio.invoices.services import (
     invoice_create,
-    invoice_from_web_order,
     invoice_line_add,
     invoice_line_remove,
     invoice_line_update,
     invoice_set_status,
     payment_add,
 )
+from proofroom.studio.invoices.statuses import WEB_ORDER_PLACED
+from proofroom.studio.invoices.web_orders import invoice_from_web_order
 from proofroom.studio.pricelists import Product
 from proofroom.studio.studios import Studio
 from tests.factories import ClientFactory, make_images, make_price_list, make_session, web_order

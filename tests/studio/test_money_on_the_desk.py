@@ -8,7 +8,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client as Browser
 
-from proofroom.studio.invoices import Invoice, Payment, invoice_create, invoice_line_add
+from proofroom.studio.invoices.models import Invoice, Payment
+from proofroom.studio.invoices.services import invoice_create, invoice_line_add
 from proofroom.studio.pricelists import PriceList, Product, ProductCategory
 from proofroom.studio.studios import Studio
 from tests.factories import ClientFactory

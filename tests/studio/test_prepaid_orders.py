@@ -11,12 +11,8 @@ from django.core.exceptions import ValidationError
 from django.test import Client as Browser
 
 from proofroom.studio.images import Image
-from proofroom.studio.invoices import (
-    Invoice,
-    PaymentMethod,
-    invoice_create,
-    invoice_line_add,
-    payment_add,
+from proofroom.studio.invoices.models import Invoice, PaymentMethod
+from proofroom.studio.invoices.prepaid import (
     prepaid_failed,
     prepaid_manifest,
     prepaid_pending,
@@ -25,6 +21,7 @@ from proofroom.studio.invoices import (
     prepaid_uploaded,
     prepaid_withdrawn,
 )
+from proofroom.studio.invoices.services import invoice_create, invoice_line_add, payment_add
 from proofroom.studio.pricelists import Product
 from proofroom.studio.sessions import Session
 from proofroom.studio.studios import Studio

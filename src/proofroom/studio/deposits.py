@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, QuerySet
 
-from proofroom.studio.invoices import Deposit, Payment, PaymentMethod
+from proofroom.studio.invoices.models import Deposit, Payment, PaymentMethod
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,8 @@ from proofroom.studio.dates import studio_today
 from proofroom.studio.derivatives import derivative_key
 from proofroom.studio.downloads import YearbookSettings, changes_apply, cursor_for
 from proofroom.studio.images import DerivativeStatus, Image, ImageGroup
-from proofroom.studio.invoices import (
-    Invoice,
+from proofroom.studio.invoices.models import Invoice
+from proofroom.studio.invoices.prepaid import (
     prepaid_failed,
     prepaid_manifest,
     prepaid_pending,

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from proofroom.studio.areas import Area, desk_page
 from proofroom.studio.clients import Client, client_create, client_update, clients_search
 from proofroom.studio.forms import ClientForm
-from proofroom.studio.invoices import invoices_search
+from proofroom.studio.invoices.selectors import invoices_search
 from proofroom.studio.sessions import sessions_search
 
 

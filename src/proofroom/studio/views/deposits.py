@@ -20,7 +20,7 @@ from proofroom.studio.deposits import (
     deposit_make,
     deposits_recent,
 )
-from proofroom.studio.invoices import Deposit
+from proofroom.studio.invoices.models import Deposit
 from proofroom.studio.studios import studio_get
 
 

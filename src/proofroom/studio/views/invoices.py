@@ -19,25 +19,27 @@ from proofroom.studio.areas import Area, desk_page
 from proofroom.studio.clients import Client
 from proofroom.studio.dates import studio_today
 from proofroom.studio.images import Image
-from proofroom.studio.invoices import (
-    WEB_ORDER_NOTICE,
+from proofroom.studio.invoices.editing import WEB_ORDER_NOTICE, may_edit
+from proofroom.studio.invoices.models import (
     Invoice,
     InvoiceLine,
     InvoiceStatus,
     PaymentMethod,
+    session_not_of_client,
+)
+from proofroom.studio.invoices.prepaid import prepaid_set
+from proofroom.studio.invoices.selectors import invoice_paid, invoices_search
+from proofroom.studio.invoices.services import (
     invoice_create,
     invoice_line_add,
     invoice_line_remove,
-    invoice_paid,
+    invoice_update,
+    payment_add,
+)
+from proofroom.studio.invoices.statuses import (
     invoice_status_add,
     invoice_status_update,
     invoice_statuses_ensure,
-    invoice_update,
-    invoices_search,
-    may_edit,
-    payment_add,
-    prepaid_set,
-    session_not_of_client,
     statuses_with_counts,
 )
 from proofroom.studio.pricelists import Product

@@ -1,0 +1,73 @@
+"""Reads of invoices: what was paid, what is owed, the Invoices hub's search."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import (
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce
+
+from proofroom.studio.invoices.models import Invoice, InvoiceStatus, Payment
+from proofroom.sync import protocol
+
+
+def paid_subquery() -> Subquery:
+    return Subquery(
+        Payment.objects.filter(invoice=OuterRef("pk"))
+        .order_by()
+        .values("invoice")
+        .annotate(s=Sum("amount"))
+        .values("s"),
+        output_field=IntegerField(),
+    )
+
+
+def invoice_paid(invoice: Invoice) -> int:
+    return int(Payment.objects.filter(invoice=invoice).aggregate(s=Sum("amount"))["s"] or 0)
+
+
+def invoice_balance(invoice: Invoice) -> int:
+    """What the client still owes (negative when they paid more)."""
+    return invoice.total - invoice_paid(invoice)
+
+
+def invoices_search(
+    *,
+    status: InvoiceStatus | None = None,
+    client_query: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    web_order_number: str = "",
+) -> QuerySet[Invoice]:
+    """The Invoices hub: newest first, with what each invoice has been paid (``paid``)."""
+    invoices = (
+        Invoice.objects.select_related("client", "status")
+        .annotate(paid=Coalesce(paid_subquery(), 0))
+        .annotate(balance=ExpressionWrapper(F("total") - F("paid"), output_field=IntegerField()))
+        .order_by("-date", "-number")
+    )
+    if status is not None:
+        invoices = invoices.filter(status=status)
+    for word in client_query.split():
+        condition = Q(client__first_name__icontains=word) | Q(client__last_name__icontains=word)
+        if word.lstrip("#").isdigit():
+            condition |= Q(number=int(word.lstrip("#")))
+        invoices = invoices.filter(condition)
+    if date_from is not None:
+        invoices = invoices.filter(date__gte=date_from)
+    if date_to is not None:
+        invoices = invoices.filter(date__lte=date_to)
+    if web_order_number.strip():
+        invoices = invoices.filter(
+            web_order_number=protocol.confirmation_normalize(web_order_number)
+        )
+    return invoices
