@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Sum
 
+from proofroom.core.services import model_update
 from proofroom.studio.clients import Client
 from proofroom.studio.dates import studio_today
 from proofroom.studio.images import Image
@@ -71,15 +72,22 @@ def invoice_recalculate(*, invoice: Invoice) -> Invoice:
 INVOICE_FIELDS = ("date", "notes", "shipping", "status", "client", "session")
 
 
+class InvoiceFields(TypedDict, total=False):
+    """What staff may change on an invoice (``INVOICE_FIELDS``); shipping in minor units."""
+
+    date: dt.date
+    notes: str
+    shipping: int
+    status: InvoiceStatus
+    client: Client
+    session: Session | None
+
+
 @transaction.atomic
-def invoice_update(*, invoice: Invoice, actor: Actor, **fields: Any) -> Invoice:
+def invoice_update(*, invoice: Invoice, actor: Actor, **fields: Unpack[InvoiceFields]) -> Invoice:
     """Change an invoice's own fields; a web order only for staff allowed to edit web orders."""
     check_may_edit(invoice, actor)
-    before = {name: getattr(invoice, name) for name in INVOICE_FIELDS}
-    for name, value in fields.items():
-        if name in INVOICE_FIELDS:
-            setattr(invoice, name, value)
-    changed = {name for name in INVOICE_FIELDS if getattr(invoice, name) != before[name]}
+    changed = model_update(instance=invoice, fields=INVOICE_FIELDS, data=fields)
     if invoice.prepaid_online and invoice.session_id is None:
         raise ValidationError({"session": "A prepaid order needs the session to choose from."})
     invoice.full_clean()
@@ -148,15 +156,25 @@ def invoice_line_add(
 LINE_FIELDS = ("description", "size", "quantity", "unit_price", "image")
 
 
+class LineFields(TypedDict, total=False):
+    """What staff may change on an invoice line (``LINE_FIELDS``); the price in minor units."""
+
+    description: str
+    size: str
+    quantity: int
+    unit_price: int
+    image: Image | None
+
+
 @transaction.atomic
-def invoice_line_update(*, line: InvoiceLine, actor: Actor, **fields: Any) -> InvoiceLine:
+def invoice_line_update(
+    *, line: InvoiceLine, actor: Actor, **fields: Unpack[LineFields]
+) -> InvoiceLine:
     invoice = line.invoice
     check_may_edit(invoice, actor)
     if "image" in fields:
         _check_image(invoice, fields["image"])
-    for name, value in fields.items():
-        if name in LINE_FIELDS:
-            setattr(line, name, value)
+    model_update(instance=line, fields=LINE_FIELDS, data=fields)
     line.total = line.quantity * line.unit_price
     line.full_clean()
     line.save()
