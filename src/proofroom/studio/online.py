@@ -14,17 +14,22 @@ from django.db import IntegrityError, models, transaction
 from django.db.models.functions import Upper
 from django.utils import timezone
 
+from proofroom.core.choices import mirror
 from proofroom.studio.clients import Client
 from proofroom.studio.dates import studio_today
 from proofroom.studio.images import Image, ImageGroup, Rating
 from proofroom.studio.pricelists import PriceList
 from proofroom.studio.sessions import Session
+from proofroom.sync import protocol
 
 
+@mirror(protocol.EventType)
 class EventType(models.TextChoices):
-    NONE = "none", "None — the client and people they invite"
-    PRIVATE = "private", "Private — anyone with the event code"
-    PUBLIC = "public", "Public — listed on the studio's site"
+    """Who may view an online session; the values are the protocol's."""
+
+    NONE = protocol.EventType.NONE.value, "None — the client and people they invite"
+    PRIVATE = protocol.EventType.PRIVATE.value, "Private — anyone with the event code"
+    PUBLIC = protocol.EventType.PUBLIC.value, "Public — listed on the studio's site"
 
 
 class OnlineState(models.TextChoices):

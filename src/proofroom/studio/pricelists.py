@@ -7,13 +7,19 @@ import uuid
 from django.core.validators import MinValueValidator
 from django.db import models, transaction
 
+from proofroom.core.choices import mirror
+from proofroom.sync import protocol
 
+
+@mirror(protocol.ProductCategory)
 class ProductCategory(models.TextChoices):
-    PRINT = "print", "Print"
-    CANVAS = "canvas", "Canvas"
-    DIGITAL = "digital", "Digital download"
-    PACKAGE = "package", "Package"
-    OTHER = "other", "Other"
+    """What a product is; the values are the protocol's."""
+
+    PRINT = protocol.ProductCategory.PRINT.value, "Print"
+    CANVAS = protocol.ProductCategory.CANVAS.value, "Canvas"
+    DIGITAL = protocol.ProductCategory.DIGITAL.value, "Digital download"
+    PACKAGE = protocol.ProductCategory.PACKAGE.value, "Package"
+    OTHER = protocol.ProductCategory.OTHER.value, "Other"
 
 
 class PriceList(models.Model):
