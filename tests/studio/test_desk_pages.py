@@ -20,17 +20,17 @@ PNG_1PX = bytes.fromhex(
 
 
 def test_sample_price_list_loads_once_with_a_package(desk: Browser) -> None:
-    response = desk.post("/desk/price-lists/", {"action": "sample"}, follow=True)
+    response = desk.post("/desk/price-lists/sample/", follow=True)
     body = response.content.decode()
     price_list = PriceList.objects.get()
     assert price_list.web_enabled
     assert "$25.00" in body and "2 × Print 8×10 in" in body
-    desk.post("/desk/price-lists/", {"action": "sample"})
+    desk.post("/desk/price-lists/sample/")
     assert PriceList.objects.count() == 1
 
 
 def test_add_a_product_in_minor_units(desk: Browser) -> None:
-    desk.post("/desk/price-lists/", {"action": "sample"})
+    desk.post("/desk/price-lists/sample/")
     price_list = PriceList.objects.get()
     desk.post(
         f"/desk/price-lists/{price_list.pk}/",

@@ -54,8 +54,8 @@ def test_the_assistant_is_refused_editing_a_web_order_and_nothing_changes(
     url = f"/desk/invoices/{web_invoice.number}"
     ready = InvoiceStatus.objects.get(name="Ready")
     attempts = [
-        (f"{url}/", {"action": "add", "product": print_8x10.pk, "quantity": 5}),
-        (f"{url}/", {"action": "remove", "line": line.pk}),
+        (f"{url}/lines/add/", {"product": print_8x10.pk, "quantity": 5}),
+        (f"{url}/lines/{line.pk}/remove/", {}),
         (
             f"{url}/other/",
             {"status": ready.pk, "date": "2026-11-28", "shipping": "99.00", "notes": "changed"},
@@ -103,9 +103,7 @@ def test_the_assistant_edits_ordinary_invoices_and_records_web_order_payments(
 ) -> None:
     desk = _as(client, assistant)
     own = invoice_create(client=ClientFactory())
-    desk.post(
-        f"/desk/invoices/{own.number}/", {"action": "add", "product": print_8x10.pk, "quantity": 1}
-    )
+    desk.post(f"/desk/invoices/{own.number}/lines/add/", {"product": print_8x10.pk, "quantity": 1})
     assert own.lines.count() == 1
     with pytest.raises(PermissionDenied):
         invoice_update(invoice=web_invoice, actor=assistant, notes="sneaky")

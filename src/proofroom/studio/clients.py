@@ -110,3 +110,7 @@ def clients_search(*, query: str = "") -> QuerySet[Client]:
             | Q(phone__icontains=word)
         )
     return clients
+
+
+def client_by_pk(pk: int) -> Client | None:
+    return Client.objects.filter(pk=pk).first()

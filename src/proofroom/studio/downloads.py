@@ -226,3 +226,8 @@ def yearbook_configure(
         session=session, state__in=[OnlineState.ONLINE, OnlineState.PENDING]
     ).update(needs_upload=True, revision=models.F("revision") + 1)
     return settings
+
+
+def yearbook_of(*, session: Session) -> YearbookSettings | None:
+    """The session's yearbook selection with the image picked, if it has one."""
+    return YearbookSettings.objects.filter(session=session).select_related("image").first()

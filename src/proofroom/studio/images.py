@@ -166,3 +166,20 @@ def group_remove_images(*, group: ImageGroup, image_ids: Iterable[int]) -> int:
 def group_set_online(*, group: ImageGroup, show_online: bool) -> None:
     group.show_online = show_online
     group.save(update_fields=["show_online"])
+
+
+def groups_of_session(*, session: Session) -> models.QuerySet[ImageGroup]:
+    """A session's groups (a menu of them)."""
+    return ImageGroup.objects.filter(session=session)
+
+
+def groups_with_counts(*, session: Session) -> models.QuerySet[ImageGroup]:
+    """A session's groups by name, each with how many images it holds (``n``)."""
+    return session.groups.annotate(n=models.Count("images")).order_by("name", "pk")
+
+
+def rating_counts(*, session: Session) -> dict[str, int]:
+    """How many of the session's images have each rating."""
+    return dict(
+        Image.objects.filter(session=session).values_list("rating").annotate(n=models.Count("pk"))
+    )

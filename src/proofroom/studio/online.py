@@ -246,3 +246,18 @@ def sessions_expiring(*, within_days: int) -> tuple[list[OnlineSettings], list[O
     expired = [o for o in online if o.expire_date < today]
     soon = [o for o in online if today <= o.expire_date <= today + dt.timedelta(days=within_days)]
     return soon, expired
+
+
+def online_settings_of(*, session: Session) -> OnlineSettings | None:
+    """The session's online settings, if it was ever marked for upload."""
+    return OnlineSettings.objects.filter(session=session).first()
+
+
+def online_image_ids(online: OnlineSettings) -> set[int]:
+    """The images a session has online (none before its settings are saved)."""
+    return set(online.images.values_list("pk", flat=True)) if online.pk else set()
+
+
+def uploader_images(*, session: Session) -> list[Image]:
+    """The uploader's images, each with its groups."""
+    return list(Image.objects.filter(session=session).prefetch_related("groups"))

@@ -16,7 +16,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from proofroom.studio.invoices.models import Invoice, InvoiceStatus, Payment
+from proofroom.studio.invoices.models import Invoice, InvoiceLine, InvoiceStatus, Payment
 from proofroom.sync import protocol
 
 
@@ -71,3 +71,34 @@ def invoices_search(
             web_order_number=protocol.confirmation_normalize(web_order_number)
         )
     return invoices
+
+
+def invoice_by_number(number: int) -> Invoice | None:
+    """An invoice with what its head shows (client, session, status)."""
+    return (
+        Invoice.objects.select_related("client", "session", "status").filter(number=number).first()
+    )
+
+
+def invoice_lines(invoice: Invoice) -> QuerySet[InvoiceLine]:
+    """The Lines tab: the invoice's lines in order, with their images."""
+    return invoice.lines.select_related("image")
+
+
+def invoice_line_of(*, invoice: Invoice, pk: int) -> InvoiceLine | None:
+    """One line, only among this invoice's."""
+    return InvoiceLine.objects.filter(invoice=invoice, pk=pk).first()
+
+
+def invoice_payments_list(invoice: Invoice) -> QuerySet[Payment]:
+    """The Payments tab: the invoice's payments with the deposits they went into."""
+    return invoice.payments.select_related("deposit")
+
+
+def invoice_statuses_all() -> QuerySet[InvoiceStatus]:
+    """Every status, in the desk's order (the status menus)."""
+    return InvoiceStatus.objects.all()
+
+
+def invoice_status_by_pk(pk: int) -> InvoiceStatus | None:
+    return InvoiceStatus.objects.filter(pk=pk).first()

@@ -22,7 +22,7 @@ from proofroom.studio.invoices.models import (
     StatusRole,
 )
 from proofroom.studio.invoices.numbering import numbered_save
-from proofroom.studio.invoices.prepaid import prepaid_touch
+from proofroom.studio.invoices.prepaid import prepaid_set, prepaid_touch
 from proofroom.studio.invoices.statuses import status_for_role
 from proofroom.studio.pricelists import Product
 from proofroom.studio.sessions import Session
@@ -98,6 +98,25 @@ def invoice_update(*, invoice: Invoice, actor: Actor, **fields: Unpack[InvoiceFi
     if {"client", "session"} & changed:
         prepaid_touch(invoice)
     return invoice
+
+
+@transaction.atomic
+def invoice_other_update(
+    *,
+    invoice: Invoice,
+    actor: Actor,
+    status: InvoiceStatus,
+    date: dt.date,
+    shipping: int,
+    notes: str,
+    prepaid_online: bool,
+) -> Invoice:
+    """The Other tab in one go: the invoice's status, date, shipping and notes, and whether
+    it is a prepaid order for online ordering. Either all of it is saved or none."""
+    invoice_update(
+        invoice=invoice, actor=actor, status=status, date=date, shipping=shipping, notes=notes
+    )
+    return prepaid_set(invoice=invoice, flag=prepaid_online, actor=actor)
 
 
 @transaction.atomic
