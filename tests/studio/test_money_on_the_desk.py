@@ -19,12 +19,6 @@ pytestmark = pytest.mark.django_db
 NBSP = "\u00a0"
 
 
-@pytest.fixture
-def desk(client: Browser, owner: object) -> Browser:
-    client.force_login(owner)  # type: ignore[arg-type]
-    return client
-
-
 def invoice_in(studio: Studio, currency: str, price: int) -> Invoice:
     """An invoice of one product at ``price`` minor units, in a studio keeping ``currency``."""
     studio.currency = currency
