@@ -18,6 +18,20 @@ class Rating(models.TextChoices):
     UNDECIDED = "undecided", "Undecided"
 
 
+class ImageFileKind(models.TextChoices):
+    """The files the desk serves of an image; ``key_field`` names where each is stored."""
+
+    THUMB = "thumb", "Thumbnail"
+    PREVIEW = "preview", "Preview"
+    ORIGINAL = "original", "Original"
+
+    @property
+    def key_field(self) -> str:
+        return {"thumb": "thumbnail_key", "preview": "preview_key", "original": "original_key"}[
+            self.value
+        ]
+
+
 class DerivativeStatus(models.TextChoices):
     PENDING = "pending", "Waiting for previews"
     READY = "ready", "Ready"
@@ -183,3 +197,7 @@ def rating_counts(*, session: Session) -> dict[str, int]:
     return dict(
         Image.objects.filter(session=session).values_list("rating").annotate(n=models.Count("pk"))
     )
+
+
+def image_by_uuid(image_uuid: str) -> Image | None:
+    return Image.objects.filter(uuid=image_uuid).first()
