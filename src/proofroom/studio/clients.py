@@ -114,3 +114,8 @@ def clients_search(*, query: str = "") -> QuerySet[Client]:
 
 def client_by_pk(pk: int) -> Client | None:
     return Client.objects.filter(pk=pk).first()
+
+
+def clients_all() -> QuerySet[Client]:
+    """Every client, by name (a menu of them)."""
+    return Client.objects.all()

@@ -187,17 +187,19 @@ def groups_of_session(*, session: Session) -> models.QuerySet[ImageGroup]:
     return ImageGroup.objects.filter(session=session)
 
 
-def groups_with_counts(*, session: Session) -> models.QuerySet[ImageGroup]:
-    """A session's groups by name, each with how many images it holds (``n``)."""
-    return session.groups.annotate(n=models.Count("images")).order_by("name", "pk")
-
-
-def rating_counts(*, session: Session) -> dict[str, int]:
-    """How many of the session's images have each rating."""
-    return dict(
-        Image.objects.filter(session=session).values_list("rating").annotate(n=models.Count("pk"))
-    )
-
-
 def image_by_uuid(image_uuid: str) -> Image | None:
     return Image.objects.filter(uuid=image_uuid).first()
+
+
+def images_of_session(*, session: Session) -> models.QuerySet[Image]:
+    """A session's images, without their files' state (a menu of them)."""
+    return Image.objects.filter(session=session)
+
+
+def image_count(*, session: Session) -> int:
+    return Image.objects.filter(session=session).count()
+
+
+def rejections_of(*, session: Session) -> models.QuerySet[ImportRejection]:
+    """What the session's imports refused, and why."""
+    return ImportRejection.objects.filter(session=session)

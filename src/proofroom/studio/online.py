@@ -11,6 +11,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models, transaction
+from django.db.models import Count, QuerySet
 from django.db.models.functions import Upper
 from django.utils import timezone
 
@@ -261,3 +262,13 @@ def online_image_ids(online: OnlineSettings) -> set[int]:
 def uploader_images(*, session: Session) -> list[Image]:
     """The uploader's images, each with its groups."""
     return list(Image.objects.filter(session=session).prefetch_related("groups"))
+
+
+def uploader_groups(*, session: Session) -> QuerySet[ImageGroup]:
+    """A session's groups by name, each with how many images it holds (``n``)."""
+    return session.groups.annotate(n=Count("images")).order_by("name", "pk")
+
+
+def uploader_rating_counts(*, session: Session) -> dict[str, int]:
+    """How many of the session's images have each rating."""
+    return dict(Image.objects.filter(session=session).values_list("rating").annotate(n=Count("pk")))

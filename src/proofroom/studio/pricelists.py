@@ -179,3 +179,10 @@ def pricelist_products(price_list: PriceList) -> QuerySet[Product]:
 def pricelists_web_enabled() -> QuerySet[PriceList]:
     """The lists a session may offer online."""
     return PriceList.objects.filter(web_enabled=True)
+
+
+def products_for_menu() -> QuerySet[Product]:
+    """Every product of every list, by list and position, with its list."""
+    return Product.objects.select_related("price_list").order_by(
+        "price_list__name", "position", "pk"
+    )

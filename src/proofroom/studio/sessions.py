@@ -161,8 +161,11 @@ def session_status_change(
     return True
 
 
-def sessions_search(*, query: str = "", stage: WorkflowStage | None = None) -> QuerySet[Session]:
-    """Sessions matching a number, a client's name or email, or words of the description."""
+def sessions_search(
+    *, query: str = "", stage: WorkflowStage | None = None, client: Client | None = None
+) -> QuerySet[Session]:
+    """Sessions matching a number, a client's name or email, or words of the description
+    (only the client's, given one)."""
     sessions = (
         Session.objects.select_related("client", "session_type", "stage")
         .annotate(image_count=Count("images"))
@@ -170,6 +173,8 @@ def sessions_search(*, query: str = "", stage: WorkflowStage | None = None) -> Q
     )
     if stage is not None:
         sessions = sessions.filter(stage=stage)
+    if client is not None:
+        sessions = sessions.filter(client=client)
     for word in query.split():
         condition = (
             Q(client__first_name__icontains=word)
@@ -190,3 +195,13 @@ def session_by_number(number: int) -> Session | None:
         .filter(number=number)
         .first()
     )
+
+
+def status_history(session: Session, *, limit: int = 20) -> QuerySet[StatusChange]:
+    """The session's latest moves between stages, with who made them."""
+    return session.status_changes.select_related("from_stage", "to_stage", "changed_by")[:limit]
+
+
+def sessions_for_menu() -> QuerySet[Session]:
+    """Every session with what its menu entry shows (client, type)."""
+    return Session.objects.select_related("client", "session_type")

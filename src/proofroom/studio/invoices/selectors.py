@@ -16,6 +16,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from proofroom.studio.clients import Client
 from proofroom.studio.invoices.models import Invoice, InvoiceLine, InvoiceStatus, Payment
 from proofroom.sync import protocol
 
@@ -47,6 +48,7 @@ def invoices_search(
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
     web_order_number: str = "",
+    client: Client | None = None,
 ) -> QuerySet[Invoice]:
     """The Invoices hub: newest first, with what each invoice has been paid (``paid``)."""
     invoices = (
@@ -57,6 +59,8 @@ def invoices_search(
     )
     if status is not None:
         invoices = invoices.filter(status=status)
+    if client is not None:
+        invoices = invoices.filter(client=client)
     for word in client_query.split():
         condition = Q(client__first_name__icontains=word) | Q(client__last_name__icontains=word)
         if word.lstrip("#").isdigit():

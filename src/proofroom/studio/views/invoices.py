@@ -16,9 +16,9 @@ from django.views.decorators.http import require_POST
 
 from proofroom.core.money import MoneyField, format_money, money_field
 from proofroom.studio.areas import Area, desk_page
-from proofroom.studio.clients import Client
+from proofroom.studio.clients import clients_all
 from proofroom.studio.dates import studio_today
-from proofroom.studio.images import Image
+from proofroom.studio.images import Image, images_of_session
 from proofroom.studio.invoices.editing import WEB_ORDER_NOTICE, may_edit
 from proofroom.studio.invoices.models import (
     Invoice,
@@ -48,8 +48,8 @@ from proofroom.studio.invoices.statuses import (
     invoice_statuses_ensure,
     statuses_with_counts,
 )
-from proofroom.studio.pricelists import Product
-from proofroom.studio.sessions import Session
+from proofroom.studio.pricelists import Product, products_for_menu
+from proofroom.studio.sessions import Session, sessions_for_menu
 
 INVOICES_PER_PAGE = 50
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -66,9 +66,9 @@ class InvoiceSearchForm(forms.Form):
 
 
 class NewInvoiceForm(forms.Form):
-    client = forms.ModelChoiceField(queryset=Client.objects.all(), required=False)
+    client = forms.ModelChoiceField(queryset=clients_all(), required=False)
     session = forms.ModelChoiceField(
-        queryset=Session.objects.select_related("client", "session_type"),
+        queryset=sessions_for_menu(),
         required=False,
         help_text="The session the client chooses images from; a prepaid order needs one.",
     )
@@ -91,11 +91,7 @@ class ProductChoiceField(forms.ModelChoiceField):
 
 
 class LineForm(forms.Form):
-    product = ProductChoiceField(
-        queryset=Product.objects.select_related("price_list").order_by(
-            "price_list__name", "position", "pk"
-        )
-    )
+    product = ProductChoiceField(queryset=products_for_menu())
     image = forms.ModelChoiceField(
         queryset=Image.objects.none(), required=False, empty_label="No image"
     )
@@ -106,7 +102,7 @@ class LineForm(forms.Form):
         image_field = self.fields["image"]
         assert isinstance(image_field, forms.ModelChoiceField)
         if session is not None:
-            image_field.queryset = Image.objects.filter(session=session)
+            image_field.queryset = images_of_session(session=session)
         else:
             image_field.disabled = True
             image_field.help_text = "Give the invoice a session to choose one of its images."

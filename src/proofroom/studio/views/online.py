@@ -20,8 +20,6 @@ from proofroom.studio.images import (
     ImageGroup,
     Rating,
     groups_of_session,
-    groups_with_counts,
-    rating_counts,
 )
 from proofroom.studio.online import (
     EventType,
@@ -32,7 +30,9 @@ from proofroom.studio.online import (
     online_settings_of,
     session_extend,
     session_mark_for_upload,
+    uploader_groups,
     uploader_images,
+    uploader_rating_counts,
 )
 from proofroom.studio.pricelists import pricelists_web_enabled
 from proofroom.studio.sessions import Session
@@ -126,7 +126,7 @@ def uploader(request: HttpRequest, number: int) -> HttpResponse:
             return redirect("studio:sync_run", pk=run.pk)
     images = uploader_images(session=session)
     already = online_image_ids(online)
-    groups = groups_with_counts(session=session)
+    groups = uploader_groups(session=session)
     if request.method == "POST":
         # Refused: the page comes back with every choice as the user left it.
         picked = UploaderChoices(
@@ -142,7 +142,7 @@ def uploader(request: HttpRequest, number: int) -> HttpResponse:
             images=already,
             online_groups={g.pk for g in groups if g.show_online},
         )
-    counts = rating_counts(session=session)
+    counts = uploader_rating_counts(session=session)
     context = session_context(session, "online")
     context.update(
         {
