@@ -134,7 +134,7 @@ class Invoice(models.Model):
         return self.web_order_uuid is not None
 
     @property
-    def prepaid_state(self) -> str:
+    def prepaid_state(self) -> PrepaidState:
         """The Other tab's Uploaded indicator: pending, then uploaded after the next sync."""
         if self.prepaid_online:
             if self.prepaid_needs_upload or self.prepaid_uploaded_at is None:

@@ -8,12 +8,12 @@ from django.db.models import Count, Max, QuerySet
 from proofroom.studio.invoices.models import InvoiceStatus, StatusRole
 
 WEB_ORDER_PLACED = "Web Order Placed"
-DEFAULT_STATUSES: list[tuple[str, str, bool]] = [
+DEFAULT_STATUSES: list[tuple[str, StatusRole, bool]] = [
     ("Open", StatusRole.OPEN, False),
     (WEB_ORDER_PLACED, StatusRole.WEB_ORDER, False),
-    ("In Production", "", False),
-    ("Ready", "", False),
-    ("Completed", "", True),
+    ("In Production", StatusRole.NONE, False),
+    ("Ready", StatusRole.NONE, False),
+    ("Completed", StatusRole.NONE, True),
 ]
 
 
