@@ -203,3 +203,42 @@ def image_count(*, session: Session) -> int:
 def rejections_of(*, session: Session) -> models.QuerySet[ImportRejection]:
     """What the session's imports refused, and why."""
     return ImportRejection.objects.filter(session=session)
+
+
+def group_of_session(*, session: Session, group_id: int) -> ImageGroup | None:
+    """One group, only among the session's."""
+    return ImageGroup.objects.filter(session=session, pk=group_id).first()
+
+
+def groups_with_image_counts(*, session: Session) -> models.QuerySet[ImageGroup]:
+    """The viewer's groups by name, each with how many images it holds (``image_count``)."""
+    return (
+        ImageGroup.objects.filter(session=session)
+        .annotate(image_count=models.Count("images"))
+        .order_by("name", "pk")
+    )
+
+
+def images_for_grid(
+    *, session: Session, rating: str = "", group: ImageGroup | None = None
+) -> models.QuerySet[Image]:
+    """The session's images for the grid, each with its groups' names in one extra query."""
+    images = images_for_session(session=session)
+    if group is not None:
+        images = images.filter(groups=group)
+    if rating:
+        images = images.filter(rating=rating)
+    return images.prefetch_related(
+        models.Prefetch("groups", queryset=ImageGroup.objects.only("pk", "name").order_by("name"))
+    )
+
+
+def grid_rating_counts(*, session: Session, group: ImageGroup | None = None) -> dict[str, int]:
+    """How many images have each rating (and in all), within a group when one is given."""
+    images = images_for_session(session=session)
+    if group is not None:
+        images = images.filter(groups=group)
+    return images.aggregate(
+        all=models.Count("pk"),
+        **{value: models.Count("pk", filter=models.Q(rating=value)) for value in Rating.values},
+    )
