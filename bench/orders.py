@@ -263,7 +263,7 @@ def main() -> None:
         import django
 
         django.setup()
-        from proofroom.studio.invoices import Invoice, Payment
+        from proofroom.studio.invoices.models import Invoice, Payment
         from proofroom.studio.studios import studio_get
 
         made = _make_studio(base)

@@ -23,7 +23,8 @@ from proofroom.demo import demo_load
 from proofroom.studio.clients import Client
 from proofroom.studio.deposits import Deposit, deposit_make
 from proofroom.studio.images import Image, ImageGroup, Rating
-from proofroom.studio.invoices import Invoice, invoices_from_web_orders
+from proofroom.studio.invoices.models import Invoice
+from proofroom.studio.invoices.web_orders import invoices_from_web_orders
 from proofroom.studio.pricelists import PriceList
 from proofroom.studio.sessions import Session
 from proofroom.studio.synchronizer.runs import SyncKind, SyncRun, SyncStatus

@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 
 from proofroom.gallery.accounts import Account
 from proofroom.gallery.orders import Order
-from proofroom.studio.invoices import Invoice
+from proofroom.studio.invoices.models import Invoice
 from proofroom.studio.sessions import Session
 from proofroom.studio.synchronizer.runs import SyncKind, SyncRun, SyncStatus
 from tests.e2e.conftest import desk_log_in, sign_in_in_browser
@@ -108,7 +108,7 @@ def test_paying_by_card_on_the_hosted_page_comes_back_paid_and_charges_once(  # 
     shots: Path,
 ) -> None:
     from proofroom.gallery.tenants import studio_payments_configure
-    from proofroom.studio.invoices import Payment
+    from proofroom.studio.invoices.models import Payment
     from tests.fakes.stripe_api import FakeStripe
 
     mark(wedding)
@@ -163,7 +163,7 @@ def test_a_client_chooses_the_photographs_of_a_package_and_the_desk_gets_each_pi
     sync: Callable[..., SyncRun],
     shots: Path,
 ) -> None:
-    from proofroom.studio.invoices import InvoiceLine
+    from proofroom.studio.invoices.models import InvoiceLine
 
     mark(wedding)
     assert sync().status == SyncStatus.SUCCEEDED
@@ -216,19 +216,20 @@ def test_a_client_chooses_the_images_of_a_prepaid_invoice_and_the_desk_gets_them
     sync: Callable[..., SyncRun],
     shots: Path,
 ) -> None:
-    from proofroom.studio import invoices
-    from proofroom.studio.invoices import InvoiceLine
+    from proofroom.studio.invoices.models import InvoiceLine
+    from proofroom.studio.invoices.prepaid import prepaid_set
+    from proofroom.studio.invoices.services import invoice_create, invoice_line_add, payment_add
 
     mark(wedding)
     assert sync().status == SyncStatus.SUCCEEDED
-    invoice = invoices.invoice_create(client=wedding.client, session=wedding)
+    invoice = invoice_create(client=wedding.client, session=wedding)
     products = wedding.session_type.web_price_list.products
-    invoices.invoice_line_add(
+    invoice_line_add(
         invoice=invoice, product=products.get(name="Print", size="8×10 in"), quantity=2, actor=owner
     )
     invoice.refresh_from_db()
-    invoices.payment_add(invoice=invoice, amount=invoice.total, method="card", actor=owner)
-    invoices.prepaid_set(invoice=invoice, flag=True, actor=owner)
+    payment_add(invoice=invoice, amount=invoice.total, method="card", actor=owner)
+    prepaid_set(invoice=invoice, flag=True, actor=owner)
     assert sync([SyncKind.PREPAID_ORDERS]).status == SyncStatus.SUCCEEDED
 
     sign_in_in_browser(page, live_server.url, Account.objects.get(client_uuid=wedding.client.uuid))

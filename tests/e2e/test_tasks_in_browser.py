@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from proofroom.gallery.accounts import Account
 from proofroom.gallery.events import OnlineSession
 from proofroom.studio.clients import Client
-from proofroom.studio.invoices import Invoice
+from proofroom.studio.invoices.models import Invoice
 from proofroom.studio.sessions import Session
 from proofroom.studio.synchronizer.runs import SyncKind, SyncRun, SyncStatus
 from proofroom.studio.todos.models import Todo

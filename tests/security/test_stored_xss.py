@@ -29,7 +29,7 @@ from proofroom.imaging.samples import make_sample_photo
 from proofroom.studio.clients import Client as DeskClient
 from proofroom.studio.downloads import apply_guest, apply_yearbook, yearbook_configure
 from proofroom.studio.imports import session_import_files
-from proofroom.studio.invoices import invoice_from_web_order
+from proofroom.studio.invoices.web_orders import invoice_from_web_order
 from proofroom.studio.pricelists import Product
 from proofroom.studio.studios import Studio as DeskStudio
 from proofroom.sync import protocol

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client as Browser
 
-from proofroom.studio.invoices import invoice_from_web_order
+from proofroom.studio.invoices.web_orders import invoice_from_web_order
 from proofroom.studio.pricelists import Product
 from proofroom.studio.sessions import Session
 from proofroom.studio.studios import Studio
@@ -14,12 +14,6 @@ from proofroom.sync import protocol
 from tests.factories import make_price_list, make_session, web_order
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def desk(client: Browser, owner: object) -> Browser:
-    client.force_login(owner)  # type: ignore[arg-type]
-    return client
 
 
 @pytest.fixture

@@ -8,13 +8,9 @@ import pytest
 from django.test import Client as Browser
 
 from proofroom.studio.deposits import deposit_candidates
-from proofroom.studio.invoices import (
-    Deposit,
-    PaymentMethod,
-    invoice_create,
-    invoice_from_web_order,
-    payment_add,
-)
+from proofroom.studio.invoices.models import Deposit, PaymentMethod
+from proofroom.studio.invoices.services import invoice_create, payment_add
+from proofroom.studio.invoices.web_orders import invoice_from_web_order
 from proofroom.studio.pricelists import Product
 from proofroom.studio.studios import Studio
 from tests.factories import ClientFactory, make_price_list, make_session, web_order

@@ -17,7 +17,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from proofroom.studio.areas import Area
 from proofroom.studio.deposits import deposit_make
-from proofroom.studio.invoices import PaymentMethod, invoice_create, payment_add
+from proofroom.studio.invoices.models import PaymentMethod
+from proofroom.studio.invoices.services import invoice_create, invoice_line_add, payment_add
 from proofroom.studio.setup import ASSISTANT_GROUP, OWNER_GROUP, staff_user_create
 from proofroom.studio.studios import Studio
 from proofroom.studio.synchronizer.runs import SyncRun, SyncTrigger
@@ -43,6 +44,8 @@ AREA_OF: dict[str, Area | None] = {
             "session_status",
             "session_import",
             "session_online",
+            "session_online_extend",
+            "session_online_yearbook",
             "session_upload",
             "workflow",
             "image_file",
@@ -68,7 +71,11 @@ AREA_OF: dict[str, Area | None] = {
             "invoice_list",
             "invoice_new",
             "invoice_statuses",
+            "invoice_status_add",
+            "invoice_status_rename",
             "invoice_detail",
+            "invoice_line_add",
+            "invoice_line_remove",
             "invoice_payments",
             "invoice_other",
             "deposit_list",
@@ -78,7 +85,16 @@ AREA_OF: dict[str, Area | None] = {
         Area.INVOICES,
     ),
     **dict.fromkeys(
-        ["pricelist_list", "pricelist_detail", "preferences", "todo_rules"], Area.SETTINGS
+        [
+            "pricelist_list",
+            "pricelist_sample",
+            "pricelist_detail",
+            "preferences",
+            "preferences_auto_sync",
+            "preferences_remake",
+            "todo_rules",
+        ],
+        Area.SETTINGS,
     ),
     **dict.fromkeys(
         [
@@ -112,6 +128,7 @@ def desk_urls(studio: Studio) -> dict[str, str]:
     group = session.groups.create(name="Ceremony")
     price_list = make_price_list()
     invoice = invoice_create(client=session.client, session=session)
+    line = invoice_line_add(invoice=invoice, actor=None, description="Print", unit_price=1000)
     payment_add(invoice=invoice, amount=1000, method=PaymentMethod.CASH)
     deposit = deposit_make(date=dt.date.today(), user=None)
     run = SyncRun.objects.create(kinds=["sessions"], trigger=SyncTrigger.DESK)
@@ -121,8 +138,10 @@ def desk_urls(studio: Studio) -> dict[str, str]:
         "group_id": group.pk,
         "image_uuid": image.uuid,
         "kind": "thumb",
+        "line": line.pk,
     }
     pk_of = {
+        "invoice_status": invoice.status_id,
         "client": session.client.pk,
         "sync_run": run.pk,
         "pricelist": price_list.pk,

@@ -20,17 +20,17 @@ PNG_1PX = bytes.fromhex(
 
 
 def test_sample_price_list_loads_once_with_a_package(desk: Browser) -> None:
-    response = desk.post("/desk/price-lists/", {"action": "sample"}, follow=True)
+    response = desk.post("/desk/price-lists/sample/", follow=True)
     body = response.content.decode()
     price_list = PriceList.objects.get()
     assert price_list.web_enabled
     assert "$25.00" in body and "2 × Print 8×10 in" in body
-    desk.post("/desk/price-lists/", {"action": "sample"})
+    desk.post("/desk/price-lists/sample/")
     assert PriceList.objects.count() == 1
 
 
 def test_add_a_product_in_minor_units(desk: Browser) -> None:
-    desk.post("/desk/price-lists/", {"action": "sample"})
+    desk.post("/desk/price-lists/sample/")
     price_list = PriceList.objects.get()
     desk.post(
         f"/desk/price-lists/{price_list.pk}/",
@@ -90,3 +90,25 @@ def test_image_files_need_login_and_a_real_kind(client: Browser, owner: object) 
     client.force_login(owner)  # type: ignore[arg-type]
     assert client.get(f"/desk/images/{image.uuid}/thumb/").status_code == 404  # not made yet
     assert client.get(f"/desk/images/{image.uuid}/secret/").status_code == 404
+
+
+def test_each_settings_form_posts_to_its_own_page_and_a_get_there_changes_nothing(
+    desk: Browser, studio: Studio
+) -> None:
+    """One view per action: the previews and the schedule have their own URLs; the
+    settings page's Save changes only the studio's details."""
+    page = desk.get("/desk/settings/").content.decode()
+    assert 'action="/desk/settings/remake-previews/"' in page
+    assert 'action="/desk/settings/auto-sync/"' in page
+    assert 'name="action"' not in page
+
+    assert desk.get("/desk/settings/remake-previews/").status_code == 405
+    assert desk.get("/desk/settings/auto-sync/").status_code == 405
+    remade = desk.post("/desk/settings/remake-previews/", follow=True).content.decode()
+    assert "previews are being made again in the background" in remade
+
+    refused = desk.post("/desk/settings/auto-sync/", {"minutes": "-5"})
+    assert refused.status_code == 200
+    assert "Ensure this value is greater than or equal to 0." in refused.content.decode()
+    studio.refresh_from_db()
+    assert studio.auto_sync_minutes == 0

@@ -26,7 +26,9 @@ from proofroom.studio.dates import local, studio_date, studio_now, studio_today
 from proofroom.studio.deposits import deposit_make
 from proofroom.studio.downloads import YearbookSettings
 from proofroom.studio.images import ImportRejection, group_add_images, group_create
-from proofroom.studio.invoices import Deposit, Invoice, invoice_create, invoice_from_web_order
+from proofroom.studio.invoices.models import Deposit, Invoice
+from proofroom.studio.invoices.services import invoice_create
+from proofroom.studio.invoices.web_orders import invoice_from_web_order
 from proofroom.studio.online import OnlineSettings, OnlineState
 from proofroom.studio.pricelists import Product
 from proofroom.studio.sessions import Session

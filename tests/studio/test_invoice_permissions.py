@@ -7,14 +7,10 @@ from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied
 from django.test import Client as Browser
 
-from proofroom.studio.invoices import (
-    WEB_ORDER_NOTICE,
-    Invoice,
-    InvoiceStatus,
-    invoice_create,
-    invoice_from_web_order,
-    invoice_update,
-)
+from proofroom.studio.invoices.editing import WEB_ORDER_NOTICE
+from proofroom.studio.invoices.models import Invoice, InvoiceStatus
+from proofroom.studio.invoices.services import invoice_create, invoice_update
+from proofroom.studio.invoices.web_orders import invoice_from_web_order
 from proofroom.studio.pricelists import Product
 from proofroom.studio.setup import OWNER_GROUP
 from proofroom.studio.studios import Studio
@@ -58,8 +54,8 @@ def test_the_assistant_is_refused_editing_a_web_order_and_nothing_changes(
     url = f"/desk/invoices/{web_invoice.number}"
     ready = InvoiceStatus.objects.get(name="Ready")
     attempts = [
-        (f"{url}/", {"action": "add", "product": print_8x10.pk, "quantity": 5}),
-        (f"{url}/", {"action": "remove", "line": line.pk}),
+        (f"{url}/lines/add/", {"product": print_8x10.pk, "quantity": 5}),
+        (f"{url}/lines/{line.pk}/remove/", {}),
         (
             f"{url}/other/",
             {"status": ready.pk, "date": "2026-11-28", "shipping": "99.00", "notes": "changed"},
@@ -107,9 +103,7 @@ def test_the_assistant_edits_ordinary_invoices_and_records_web_order_payments(
 ) -> None:
     desk = _as(client, assistant)
     own = invoice_create(client=ClientFactory())
-    desk.post(
-        f"/desk/invoices/{own.number}/", {"action": "add", "product": print_8x10.pk, "quantity": 1}
-    )
+    desk.post(f"/desk/invoices/{own.number}/lines/add/", {"product": print_8x10.pk, "quantity": 1})
     assert own.lines.count() == 1
     with pytest.raises(PermissionDenied):
         invoice_update(invoice=web_invoice, actor=assistant, notes="sneaky")

@@ -7,7 +7,9 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.test import Client as Browser
 
-from proofroom.studio.invoices import Invoice, invoice_create, invoice_update, prepaid_set
+from proofroom.studio.invoices.models import Invoice
+from proofroom.studio.invoices.prepaid import prepaid_set
+from proofroom.studio.invoices.services import invoice_create, invoice_update
 from proofroom.studio.studios import Studio
 from tests.factories import ClientFactory, make_session
 

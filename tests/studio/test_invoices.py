@@ -10,20 +10,18 @@ from django.db import connection
 from django.test import Client as Browser
 from django.test.utils import CaptureQueriesContext
 
-from proofroom.studio.invoices import (
-    WEB_ORDER_PLACED,
-    Invoice,
-    InvoiceStatus,
-    PaymentMethod,
-    invoice_balance,
+from proofroom.studio.invoices.models import Invoice, InvoiceStatus, PaymentMethod
+from proofroom.studio.invoices.selectors import invoice_balance
+from proofroom.studio.invoices.services import (
     invoice_create,
-    invoice_from_web_order,
     invoice_line_add,
     invoice_line_remove,
     invoice_line_update,
     invoice_set_status,
     payment_add,
 )
+from proofroom.studio.invoices.statuses import WEB_ORDER_PLACED
+from proofroom.studio.invoices.web_orders import invoice_from_web_order
 from proofroom.studio.pricelists import Product
 from proofroom.studio.studios import Studio
 from tests.factories import ClientFactory, make_images, make_price_list, make_session, web_order
@@ -91,20 +89,20 @@ def test_a_line_image_must_be_of_the_invoice_session(
     stranger = make_images(make_session(), 1)[0]
     invoice = invoice_create(client=session.client, session=session)
     refused = desk.post(
-        f"/desk/invoices/{invoice.number}/",
-        {"action": "add", "product": prints["Print"].pk, "image": stranger.pk, "quantity": 1},
+        f"/desk/invoices/{invoice.number}/lines/add/",
+        {"product": prints["Print"].pk, "image": stranger.pk, "quantity": 1},
     )
     assert refused.status_code == 200
     assert not invoice.lines.exists()
     page = desk.post(
-        f"/desk/invoices/{invoice.number}/",
-        {"action": "add", "product": prints["Print"].pk, "image": own.pk, "quantity": 2},
+        f"/desk/invoices/{invoice.number}/lines/add/",
+        {"product": prints["Print"].pk, "image": own.pk, "quantity": 2},
         follow=True,
     ).content.decode()
     line = invoice.lines.get()
     assert (line.image, line.quantity, line.total) == (own, 2, 5000)
     assert "Print 8×10 in" in page and own.file_name in page and "$50.00" in page
-    desk.post(f"/desk/invoices/{invoice.number}/", {"action": "remove", "line": line.pk})
+    desk.post(f"/desk/invoices/{invoice.number}/lines/{line.pk}/remove/")
     assert not invoice.lines.exists()
 
 
@@ -214,11 +212,10 @@ def test_hub_queries_stay_flat_as_invoices_grow(desk: Browser, prints: dict[str,
 
 
 def test_status_change_and_statuses_maintenance(desk: Browser, studio: Studio) -> None:
-    desk.post("/desk/invoices/statuses/", {"action": "add", "name": "Waiting for lab"})
+    desk.post("/desk/invoices/statuses/add/", {"name": "Waiting for lab"})
     added = InvoiceStatus.objects.get(name="Waiting for lab")
     desk.post(
-        "/desk/invoices/statuses/",
-        {"action": "rename", "status": added.pk, "name": "At the lab", "is_closed": ""},
+        f"/desk/invoices/statuses/{added.pk}/rename/", {"name": "At the lab", "is_closed": ""}
     )
     added.refresh_from_db()
     assert added.name == "At the lab"
@@ -227,7 +224,7 @@ def test_status_change_and_statuses_maintenance(desk: Browser, studio: Studio) -
     page = desk.get("/desk/invoices/statuses/").content.decode()
     assert "At the lab" in page
     clash = desk.post(
-        "/desk/invoices/statuses/", {"action": "add", "name": "Ready"}, follow=True
+        "/desk/invoices/statuses/add/", {"name": "Ready"}, follow=True
     ).content.decode()
     assert "already exists" in clash
     assert InvoiceStatus.objects.filter(name="Ready").count() == 1

@@ -8,7 +8,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client as Browser
 
-from proofroom.studio.invoices import Invoice, Payment, invoice_create, invoice_line_add
+from proofroom.studio.invoices.models import Invoice, Payment
+from proofroom.studio.invoices.services import invoice_create, invoice_line_add
 from proofroom.studio.pricelists import PriceList, Product, ProductCategory
 from proofroom.studio.studios import Studio
 from tests.factories import ClientFactory
@@ -16,12 +17,6 @@ from tests.factories import ClientFactory
 pytestmark = pytest.mark.django_db
 
 NBSP = "\u00a0"
-
-
-@pytest.fixture
-def desk(client: Browser, owner: object) -> Browser:
-    client.force_login(owner)  # type: ignore[arg-type]
-    return client
 
 
 def invoice_in(studio: Studio, currency: str, price: int) -> Invoice:

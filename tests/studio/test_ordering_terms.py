@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client as Browser
 
-from proofroom.studio.invoices import invoice_create
+from proofroom.studio.invoices.services import invoice_create
 from proofroom.studio.studios import Studio
 from tests.factories import ClientFactory
 

@@ -11,12 +11,8 @@ from django.core.exceptions import ValidationError
 from django.test import Client as Browser
 
 from proofroom.studio.images import Image
-from proofroom.studio.invoices import (
-    Invoice,
-    PaymentMethod,
-    invoice_create,
-    invoice_line_add,
-    payment_add,
+from proofroom.studio.invoices.models import Invoice, InvoiceStatus, PaymentMethod
+from proofroom.studio.invoices.prepaid import (
     prepaid_failed,
     prepaid_manifest,
     prepaid_pending,
@@ -24,6 +20,12 @@ from proofroom.studio.invoices import (
     prepaid_set,
     prepaid_uploaded,
     prepaid_withdrawn,
+)
+from proofroom.studio.invoices.services import (
+    invoice_create,
+    invoice_line_add,
+    invoice_other_update,
+    payment_add,
 )
 from proofroom.studio.pricelists import Product
 from proofroom.studio.sessions import Session
@@ -170,3 +172,35 @@ def test_picks_set_the_line_images_newest_submission_wins(
     assert [line.image for line in lines] == [images[1], images[2]]
     invoice.refresh_from_db()
     assert invoice.prepaid_picks_submitted_at == later
+
+
+def test_the_other_tab_saves_all_of_it_or_none(studio: Studio) -> None:
+    """The Other tab's fields and its prepaid box are one service: a prepaid order that
+    cannot be (no session) leaves the notes, shipping and status as they were."""
+    lone = invoice_create(client=ClientFactory())
+    ready = InvoiceStatus.objects.create(name="Ready for lab", position=99)
+    with pytest.raises(ValidationError, match="session"):
+        invoice_other_update(
+            invoice=lone,
+            actor=None,
+            status=ready,
+            date=lone.date,
+            shipping=750,
+            notes="Rush",
+            prepaid_online=True,
+        )
+    lone = Invoice.objects.get(pk=lone.pk)
+    assert lone.status_id != ready.pk
+    assert lone.shipping == 0 and lone.notes == "" and not lone.prepaid_online
+
+    invoice_other_update(
+        invoice=lone,
+        actor=None,
+        status=ready,
+        date=lone.date,
+        shipping=750,
+        notes="Rush",
+        prepaid_online=False,
+    )
+    lone = Invoice.objects.get(pk=lone.pk)
+    assert (lone.status_id, lone.shipping, lone.total, lone.notes) == (ready.pk, 750, 750, "Rush")

@@ -11,18 +11,12 @@ from django.test import Client as Browser
 from django.test.utils import CaptureQueriesContext
 
 from proofroom.studio.clients import Client
-from proofroom.studio.downloads import GuestLink
+from proofroom.studio.guests import GuestLink
 from proofroom.studio.images import Image
-from proofroom.studio.invoices import (
-    WEB_ORDER_PLACED,
-    Invoice,
-    InvoiceLine,
-    Payment,
-    PaymentMethod,
-    invoice_create,
-    invoice_from_web_order,
-    invoices_from_web_orders,
-)
+from proofroom.studio.invoices.models import Invoice, InvoiceLine, Payment, PaymentMethod
+from proofroom.studio.invoices.services import invoice_create
+from proofroom.studio.invoices.statuses import WEB_ORDER_PLACED
+from proofroom.studio.invoices.web_orders import invoice_from_web_order, invoices_from_web_orders
 from proofroom.studio.pricelists import Product
 from proofroom.studio.sessions import Session
 from proofroom.studio.studios import Studio

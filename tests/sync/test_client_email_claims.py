@@ -11,7 +11,7 @@ from django.test import Client as Browser
 
 from proofroom.gallery.accounts import Account, AccountKind, account_guest_create
 from proofroom.studio.clients import Client
-from proofroom.studio.downloads import GuestLink
+from proofroom.studio.guests import GuestLink
 from proofroom.studio.sessions import Session
 from proofroom.studio.synchronizer.runs import SyncStatus
 from tests.factories import ClientFactory, make_session

@@ -8,7 +8,7 @@ import pytest
 
 from proofroom import demo
 from proofroom.gallery.orders import Order
-from proofroom.studio.invoices import Invoice, InvoiceLine
+from proofroom.studio.invoices.models import Invoice, InvoiceLine
 from proofroom.studio.synchronizer.runs import SyncKind, SyncRun, SyncStatus
 
 pytestmark = [

@@ -21,7 +21,7 @@ from proofroom.gallery.accounts import Account, account_guest_create
 from proofroom.gallery.db import atomic
 from proofroom.gallery.events import OnlineImage, OnlineSession
 from proofroom.gallery.orders import Order, cart_add, cart_for, order_place, order_view_state
-from proofroom.studio.invoices import Invoice
+from proofroom.studio.invoices.models import Invoice
 from proofroom.studio.synchronizer.runs import SyncKind, SyncRun, SyncStatus
 from tests.conftest import needs_postgresql
 from tests.sync.conftest import mark, wait_for

@@ -28,7 +28,7 @@ from proofroom.gallery.db import atomic
 from proofroom.gallery.events import OnlineImage, OnlineSession
 from proofroom.gallery.orders import cart_add, cart_for, order_place
 from proofroom.studio.downloads import DownloadCursor
-from proofroom.studio.invoices import Invoice
+from proofroom.studio.invoices.models import Invoice
 from proofroom.studio.synchronizer.cli import BUSY, run_sync
 from proofroom.studio.synchronizer.runs import (
     SyncRun,

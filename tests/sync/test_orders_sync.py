@@ -18,12 +18,14 @@ from proofroom.gallery.orders import Order, OrderStatus
 from proofroom.gallery.prepaid import PrepaidOrder, prepaid_pick, prepaid_submit
 from proofroom.gallery.tenants import Studio as GalleryStudio
 from proofroom.gallery.tenants import api_key_create, studio_payments_configure
-from proofroom.studio import invoices
 from proofroom.studio.dates import studio_today
 from proofroom.studio.deposits import deposit_candidates
 from proofroom.studio.downloads import changes_apply
 from proofroom.studio.images import Image
-from proofroom.studio.invoices import Invoice, InvoiceLine, Payment
+from proofroom.studio.invoices.models import Invoice, InvoiceLine, Payment
+from proofroom.studio.invoices.prepaid import prepaid_set
+from proofroom.studio.invoices.services import invoice_create, invoice_line_add, payment_add
+from proofroom.studio.invoices.web_orders import invoices_from_web_orders
 from proofroom.studio.pricelists import Product
 from proofroom.studio.studios import Studio, studio_update
 from proofroom.studio.synchronizer.runs import SyncKind, SyncStatus
@@ -193,7 +195,7 @@ def test_a_sync_killed_before_the_studio_commits_and_rerun_makes_one_invoice(
     second_order = check_out(ana, selling)
     assert first_order.number != second_order.number
 
-    real = invoices.invoices_from_web_orders
+    real = invoices_from_web_orders
 
     def dies_after_writing(orders: list[protocol.OrderChange]) -> int:
         made = real(orders)
@@ -288,15 +290,15 @@ def test_a_card_payment_taken_online_lands_in_the_days_deposit(
 
 
 def test_prepaid_order_goes_up_and_the_clients_picks_come_back(selling, sync, owner) -> None:  # type: ignore[no-untyped-def]
-    invoice = invoices.invoice_create(client=selling.client, session=selling)
+    invoice = invoice_create(client=selling.client, session=selling)
     price_list = selling.session_type.web_price_list
     print_8x10 = price_list.products.get(name="Print", size="8×10 in")
     canvas = price_list.products.get(name="Gallery canvas", size="16×20 in")
-    invoices.invoice_line_add(invoice=invoice, product=print_8x10, quantity=2, actor=owner)
-    invoices.invoice_line_add(invoice=invoice, product=canvas, quantity=1, actor=owner)
+    invoice_line_add(invoice=invoice, product=print_8x10, quantity=2, actor=owner)
+    invoice_line_add(invoice=invoice, product=canvas, quantity=1, actor=owner)
     invoice.refresh_from_db()
-    invoices.payment_add(invoice=invoice, amount=invoice.total, method="card", actor=owner)
-    invoices.prepaid_set(invoice=invoice, flag=True, actor=owner)
+    payment_add(invoice=invoice, amount=invoice.total, method="card", actor=owner)
+    prepaid_set(invoice=invoice, flag=True, actor=owner)
     invoice.refresh_from_db()
     assert invoice.prepaid_state == "pending"
 
@@ -328,7 +330,7 @@ def test_prepaid_order_goes_up_and_the_clients_picks_come_back(selling, sync, ow
     assert picked == {"Print": first.uuid, "Gallery canvas": third.uuid}
 
     # Unticked on the desk: the next sync withdraws it from the client's account.
-    invoices.prepaid_set(invoice=invoice, flag=False, actor=owner)
+    prepaid_set(invoice=invoice, flag=False, actor=owner)
     sync([SyncKind.PREPAID_ORDERS])
     online.refresh_from_db()
     assert online.withdrawn

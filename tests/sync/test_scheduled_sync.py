@@ -59,8 +59,8 @@ def test_settings_page_sets_the_schedule_and_home_shows_the_last_run(
 ) -> None:  # type: ignore[no-untyped-def]
     client.force_login(owner)
     client.post(
-        "/desk/settings/",
-        {"action": "auto_sync", "minutes": 30, "kinds": ["sessions", "favourites"]},
+        "/desk/settings/auto-sync/",
+        {"minutes": 30, "kinds": ["sessions", "favourites"]},
     )
     studio = studio_get()
     assert studio is not None
@@ -74,12 +74,10 @@ def test_yearbook_is_turned_on_from_the_online_tab(client: Browser, owner, weddi
     client.force_login(owner)
     mark(wedding)
     sync()
-    url = f"/desk/sessions/{wedding.number}/online/"
-    refused = client.post(url, {"action": "yearbook", "enabled": "on", "deadline": ""})
+    url = f"/desk/sessions/{wedding.number}/online/yearbook/"
+    refused = client.post(url, {"enabled": "on", "deadline": ""})
     assert "Give the last day the client may choose." in refused.content.decode()
-    client.post(
-        url, {"action": "yearbook", "enabled": "on", "deadline": days_from_today(10).isoformat()}
-    )
+    client.post(url, {"enabled": "on", "deadline": days_from_today(10).isoformat()})
     assert YearbookSettings.objects.get(session=wedding).deadline == days_from_today(10)
     run = sync()
     assert run.status == SyncStatus.SUCCEEDED

@@ -72,10 +72,10 @@ def test_nothing_chosen_is_refused(desk: Browser, wedding) -> None:  # type: ign
 def test_extend_from_the_online_tab(desk: Browser, wedding, sync) -> None:  # type: ignore[no-untyped-def]
     mark(wedding)
     sync()
-    url = f"/desk/sessions/{wedding.number}/online/"
-    past = desk.post(url, {"action": "extend", "expire_date": days_from_today(-3).isoformat()})
+    url = f"/desk/sessions/{wedding.number}/online/extend/"
+    past = desk.post(url, {"expire_date": days_from_today(-3).isoformat()})
     assert "Choose today or a later date." in past.content.decode()
-    desk.post(url, {"action": "extend", "expire_date": days_from_today(60).isoformat()})
+    desk.post(url, {"expire_date": days_from_today(60).isoformat()})
     assert OnlineSettings.objects.get(session=wedding).needs_upload
     sync()
     assert OnlineSession.objects.get(uuid=wedding.uuid).expire_date == days_from_today(60)

@@ -21,7 +21,8 @@ from django_tasks_db.models import DBTaskResult
 
 from proofroom.studio.downloads import changes_apply, yearbook_configure
 from proofroom.studio.images import Image
-from proofroom.studio.invoices import Invoice, invoice_create
+from proofroom.studio.invoices.models import Invoice
+from proofroom.studio.invoices.services import invoice_create
 from proofroom.studio.online import OnlineSettings, OnlineState
 from proofroom.studio.sessions import Session
 from proofroom.studio.setup import OWNER_GROUP

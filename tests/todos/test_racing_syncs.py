@@ -19,7 +19,7 @@ from django.db import connections, transaction
 from proofroom.gallery.accounts import Account
 from proofroom.gallery.events import OnlineSession
 from proofroom.studio import downloads
-from proofroom.studio.invoices import Invoice
+from proofroom.studio.invoices.models import Invoice
 from proofroom.studio.synchronizer.runs import SyncKind, SyncRun, SyncStatus
 from proofroom.studio.todos.events import Occurrence, todos_for_occurrences
 from proofroom.studio.todos.models import Todo, TodoEvent, TodoRule

@@ -15,7 +15,7 @@ from django.utils.html import escape
 
 from proofroom.studio.clients import Client
 from proofroom.studio.dates import studio_today
-from proofroom.studio.invoices import invoice_create
+from proofroom.studio.invoices.services import invoice_create
 from proofroom.studio.sessions import Session
 from proofroom.studio.setup import ASSISTANT_GROUP, OWNER_GROUP
 from proofroom.studio.todos.models import Todo, TodoEvent, TodoRule

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from proofroom.studio.areas import maintenance_open
-from proofroom.studio.invoices import Invoice, InvoiceStatus
+from proofroom.studio.invoices.models import Invoice, InvoiceStatus
 from proofroom.studio.pricelists import PackageItem, PriceList, Product
 from proofroom.studio.sessions import SessionType
 from proofroom.studio.studios import Studio

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TypedDict, Unpack
 
 from django.db import models, transaction
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
+
+from proofroom.core.services import model_update
 
 
 class Client(models.Model):
@@ -66,19 +68,33 @@ CLIENT_FIELDS = (
 )
 
 
+class ClientFields(TypedDict, total=False):
+    """What staff may set on a client record (``CLIENT_FIELDS``)."""
+
+    first_name: str
+    last_name: str
+    email: str
+    phone: str
+    street: str
+    city: str
+    region: str
+    postal_code: str
+    country: str
+    notes: str
+
+
 @transaction.atomic
-def client_create(**fields: Any) -> Client:
-    client = Client(**{k: v for k, v in fields.items() if k in CLIENT_FIELDS})
+def client_create(**fields: Unpack[ClientFields]) -> Client:
+    client = Client()
+    model_update(instance=client, fields=CLIENT_FIELDS, data=fields)
     client.full_clean()
     client.save()
     return client
 
 
 @transaction.atomic
-def client_update(*, client: Client, **fields: Any) -> Client:
-    for name, value in fields.items():
-        if name in CLIENT_FIELDS:
-            setattr(client, name, value)
+def client_update(*, client: Client, **fields: Unpack[ClientFields]) -> Client:
+    model_update(instance=client, fields=CLIENT_FIELDS, data=fields)
     client.full_clean()
     client.save()
     return client
@@ -100,3 +116,12 @@ def clients_search(*, query: str = "") -> QuerySet[Client]:
 def client_synced(*, client: Client) -> None:
     """The gallery holds the client as they are now: the next sync skips them until edited."""
     Client.objects.filter(pk=client.pk).update(synced_at=timezone.now())
+
+
+def client_by_pk(pk: int) -> Client | None:
+    return Client.objects.filter(pk=pk).first()
+
+
+def clients_all() -> QuerySet[Client]:
+    """Every client, by name (a menu of them)."""
+    return Client.objects.all()

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, QuerySet
 
-from proofroom.studio.invoices import Deposit, Payment, PaymentMethod
+from proofroom.studio.invoices.models import Deposit, Payment, PaymentMethod
 
 
 @dataclass(frozen=True)
@@ -69,3 +69,13 @@ def deposits_recent(*, limit: int = 20) -> QuerySet[Deposit]:
         .annotate(payment_count=Count("payments"))
         .order_by("-date", "-pk")[:limit]
     )
+
+
+def deposit_by_pk(pk: int) -> Deposit | None:
+    """A deposit with who recorded it."""
+    return Deposit.objects.select_related("created_by").filter(pk=pk).first()
+
+
+def deposit_payments(deposit: Deposit) -> list[Payment]:
+    """A deposit's payments by method, each with its invoice's client."""
+    return list(deposit.payments.select_related("invoice__client").order_by("method", "pk"))

@@ -16,8 +16,10 @@ from django.db import models, transaction
 from django.db.models.functions import Lower
 
 from proofroom.studio.clients import Client, client_create
+from proofroom.studio.guests import GuestLink
 from proofroom.studio.images import Image, ImageGroup
-from proofroom.studio.invoices import invoices_from_web_orders, prepaid_picks_apply
+from proofroom.studio.invoices.prepaid import prepaid_picks_apply
+from proofroom.studio.invoices.web_orders import invoices_from_web_orders
 from proofroom.studio.sessions import Session
 from proofroom.studio.todos.events import todos_for_changes
 from proofroom.sync import protocol
@@ -56,24 +58,6 @@ class OnlineFavourite(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_uuid} ♥ {self.image}"
-
-
-class GuestLink(models.Model):
-    """A gallery guest account and the client record it became (or was linked to)."""
-
-    account_uuid = models.UUIDField(unique=True)
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="guest_links")
-    session = models.ForeignKey(
-        Session, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    linked_existing = models.BooleanField(default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"guest {self.account_uuid} → {self.client}"
 
 
 class YearbookSettings(models.Model):
@@ -245,3 +229,8 @@ def yearbook_configure(
         session=session, state__in=[OnlineState.ONLINE, OnlineState.PENDING]
     ).update(needs_upload=True, revision=models.F("revision") + 1)
     return settings
+
+
+def yearbook_of(*, session: Session) -> YearbookSettings | None:
+    """The session's yearbook selection with the image picked, if it has one."""
+    return YearbookSettings.objects.filter(session=session).select_related("image").first()

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from xml.etree import ElementTree as ET
 
+from django.db import models
 from django.db.models import Count, Q, QuerySet
 from django.utils.text import slugify
 
@@ -53,7 +54,15 @@ _EXTENSION = re.compile(r"\.(?=[0-9]*[^\W\d_])\w{1,5}\Z")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _PATH_CHARACTERS = re.compile(r"[/\\:]")
 
-_SOURCE_KEY = re.compile(r"(?P<kind>group|rating)-(?P<value>[a-z0-9_]{1,40})\Z")
+
+class SourceKind(models.TextChoices):
+    """What an export source's key names: one of the session's groups, or a rating."""
+
+    GROUP = "group", "Group"
+    RATING = "rating", "Rating"
+
+
+_SOURCE_KEY = re.compile(rf"(?P<kind>{'|'.join(SourceKind.values)})-(?P<value>[a-z0-9_]{{1,40}})\Z")
 
 
 # --- Sources ------------------------------------------------------------------------------
@@ -85,9 +94,17 @@ def export_sources(*, session: Session) -> list[ExportSource]:
     counts = Image.objects.filter(session=session).aggregate(
         **{value: Count("pk", filter=Q(rating=value)) for value in Rating.values}
     )
-    by_group = [ExportSource(key=f"group-{g.pk}", label=g.name, count=g.n, group=g) for g in groups]
+    by_group = [
+        ExportSource(key=f"{SourceKind.GROUP.value}-{g.pk}", label=g.name, count=g.n, group=g)
+        for g in groups
+    ]
     by_rating = [
-        ExportSource(key=f"rating-{r.value}", label=r.label, count=counts[r.value], rating=r)
+        ExportSource(
+            key=f"{SourceKind.RATING.value}-{r.value}",
+            label=r.label,
+            count=counts[r.value],
+            rating=r,
+        )
         for r in Rating
     ]
     return by_group + by_rating
@@ -99,7 +116,7 @@ def export_source(*, session: Session, key: str) -> ExportSource | None:
     if match is None:
         return None
     kind, value = match["kind"], match["value"]
-    if kind == "rating":
+    if kind == SourceKind.RATING:
         if value not in Rating.values:
             return None
         rating = Rating(value)

@@ -18,6 +18,20 @@ class Rating(models.TextChoices):
     UNDECIDED = "undecided", "Undecided"
 
 
+class ImageFileKind(models.TextChoices):
+    """The files the desk serves of an image; ``key_field`` names where each is stored."""
+
+    THUMB = "thumb", "Thumbnail"
+    PREVIEW = "preview", "Preview"
+    ORIGINAL = "original", "Original"
+
+    @property
+    def key_field(self) -> str:
+        return {"thumb": "thumbnail_key", "preview": "preview_key", "original": "original_key"}[
+            self.value
+        ]
+
+
 class DerivativeStatus(models.TextChoices):
     PENDING = "pending", "Waiting for previews"
     READY = "ready", "Ready"
@@ -173,3 +187,65 @@ def group_remove_images(*, group: ImageGroup, image_ids: Iterable[int]) -> int:
 def group_set_online(*, group: ImageGroup, show_online: bool) -> None:
     group.show_online = show_online
     group.save(update_fields=["show_online"])
+
+
+def groups_of_session(*, session: Session) -> models.QuerySet[ImageGroup]:
+    """A session's groups (a menu of them)."""
+    return ImageGroup.objects.filter(session=session)
+
+
+def image_by_uuid(image_uuid: str) -> Image | None:
+    return Image.objects.filter(uuid=image_uuid).first()
+
+
+def images_of_session(*, session: Session) -> models.QuerySet[Image]:
+    """A session's images, without their files' state (a menu of them)."""
+    return Image.objects.filter(session=session)
+
+
+def image_count(*, session: Session) -> int:
+    return Image.objects.filter(session=session).count()
+
+
+def rejections_of(*, session: Session) -> models.QuerySet[ImportRejection]:
+    """What the session's imports refused, and why."""
+    return ImportRejection.objects.filter(session=session)
+
+
+def group_of_session(*, session: Session, group_id: int) -> ImageGroup | None:
+    """One group, only among the session's."""
+    return ImageGroup.objects.filter(session=session, pk=group_id).first()
+
+
+def groups_with_image_counts(*, session: Session) -> models.QuerySet[ImageGroup]:
+    """The viewer's groups by name, each with how many images it holds (``image_count``)."""
+    return (
+        ImageGroup.objects.filter(session=session)
+        .annotate(image_count=models.Count("images"))
+        .order_by("name", "pk")
+    )
+
+
+def images_for_grid(
+    *, session: Session, rating: str = "", group: ImageGroup | None = None
+) -> models.QuerySet[Image]:
+    """The session's images for the grid, each with its groups' names in one extra query."""
+    images = images_for_session(session=session)
+    if group is not None:
+        images = images.filter(groups=group)
+    if rating:
+        images = images.filter(rating=rating)
+    return images.prefetch_related(
+        models.Prefetch("groups", queryset=ImageGroup.objects.only("pk", "name").order_by("name"))
+    )
+
+
+def grid_rating_counts(*, session: Session, group: ImageGroup | None = None) -> dict[str, int]:
+    """How many images have each rating (and in all), within a group when one is given."""
+    images = images_for_session(session=session)
+    if group is not None:
+        images = images.filter(groups=group)
+    return images.aggregate(
+        all=models.Count("pk"),
+        **{value: models.Count("pk", filter=models.Q(rating=value)) for value in Rating.values},
+    )

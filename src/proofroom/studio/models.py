@@ -4,12 +4,12 @@ from proofroom.studio.areas import DeskArea
 from proofroom.studio.clients import Client
 from proofroom.studio.downloads import (
     DownloadCursor,
-    GuestLink,
     OnlineFavourite,
     YearbookSettings,
 )
+from proofroom.studio.guests import GuestLink
 from proofroom.studio.images import Image, ImageGroup, ImportRejection
-from proofroom.studio.invoices import Deposit, Invoice, InvoiceLine, InvoiceStatus, Payment
+from proofroom.studio.invoices.models import Deposit, Invoice, InvoiceLine, InvoiceStatus, Payment
 from proofroom.studio.logins import DeskLoginCounter
 from proofroom.studio.online import OnlineSettings
 from proofroom.studio.pricelists import PackageItem, PriceList, Product

@@ -12,21 +12,27 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models, transaction
+from django.db.models import Count, QuerySet
 from django.db.models.functions import Upper
 from django.utils import timezone
 
+from proofroom.core.choices import mirror
 from proofroom.studio.clients import Client
 from proofroom.studio.dates import studio_today
 from proofroom.studio.images import Image, ImageGroup, Rating
 from proofroom.studio.pricelists import PriceList
 from proofroom.studio.sessions import Session, session_status_change
 from proofroom.studio.workflow import StageRole, stage_for_role
+from proofroom.sync import protocol
 
 
+@mirror(protocol.EventType)
 class EventType(models.TextChoices):
-    NONE = "none", "None — the client and people they invite"
-    PRIVATE = "private", "Private — anyone with the event code"
-    PUBLIC = "public", "Public — listed on the studio's site"
+    """Who may view an online session; the values are the protocol's."""
+
+    NONE = protocol.EventType.NONE.value, "None — the client and people they invite"
+    PRIVATE = protocol.EventType.PRIVATE.value, "Private — anyone with the event code"
+    PUBLIC = protocol.EventType.PUBLIC.value, "Public — listed on the studio's site"
 
 
 class OnlineState(models.TextChoices):
@@ -291,3 +297,28 @@ def online_taken_down(*, online: OnlineSettings) -> None:
     OnlineSettings.objects.filter(pk=online.pk).update(
         state=OnlineState.REMOVED, removed_at=timezone.now(), needs_upload=False
     )
+
+
+def online_settings_of(*, session: Session) -> OnlineSettings | None:
+    """The session's online settings, if it was ever marked for upload."""
+    return OnlineSettings.objects.filter(session=session).first()
+
+
+def online_image_ids(online: OnlineSettings) -> set[int]:
+    """The images a session has online (none before its settings are saved)."""
+    return set(online.images.values_list("pk", flat=True)) if online.pk else set()
+
+
+def uploader_images(*, session: Session) -> list[Image]:
+    """The uploader's images, each with its groups."""
+    return list(Image.objects.filter(session=session).prefetch_related("groups"))
+
+
+def uploader_groups(*, session: Session) -> QuerySet[ImageGroup]:
+    """A session's groups by name, each with how many images it holds (``n``)."""
+    return session.groups.annotate(n=Count("images")).order_by("name", "pk")
+
+
+def uploader_rating_counts(*, session: Session) -> dict[str, int]:
+    """How many of the session's images have each rating."""
+    return dict(Image.objects.filter(session=session).values_list("rating").annotate(n=Count("pk")))

@@ -6,14 +6,21 @@ import uuid
 
 from django.core.validators import MinValueValidator
 from django.db import models, transaction
+from django.db.models import Count, Prefetch, QuerySet
+
+from proofroom.core.choices import mirror
+from proofroom.sync import protocol
 
 
+@mirror(protocol.ProductCategory)
 class ProductCategory(models.TextChoices):
-    PRINT = "print", "Print"
-    CANVAS = "canvas", "Canvas"
-    DIGITAL = "digital", "Digital download"
-    PACKAGE = "package", "Package"
-    OTHER = "other", "Other"
+    """What a product is; the values are the protocol's."""
+
+    PRINT = protocol.ProductCategory.PRINT.value, "Print"
+    CANVAS = protocol.ProductCategory.CANVAS.value, "Canvas"
+    DIGITAL = protocol.ProductCategory.DIGITAL.value, "Digital download"
+    PACKAGE = protocol.ProductCategory.PACKAGE.value, "Package"
+    OTHER = protocol.ProductCategory.OTHER.value, "Other"
 
 
 class PriceList(models.Model):
@@ -151,3 +158,31 @@ def product_add(
     product.full_clean()
     product.save()
     return product
+
+
+def pricelists_with_counts() -> QuerySet[PriceList]:
+    """The Price lists page: every list by name, with how many products it has."""
+    return PriceList.objects.annotate(product_count=Count("products")).order_by("name")
+
+
+def pricelist_by_pk(pk: int) -> PriceList | None:
+    return PriceList.objects.filter(pk=pk).first()
+
+
+def pricelist_products(price_list: PriceList) -> QuerySet[Product]:
+    """A list's products in order, each package with its pieces."""
+    return price_list.products.prefetch_related(
+        Prefetch("package_items", queryset=PackageItem.objects.select_related("product"))
+    )
+
+
+def pricelists_web_enabled() -> QuerySet[PriceList]:
+    """The lists a session may offer online."""
+    return PriceList.objects.filter(web_enabled=True)
+
+
+def products_for_menu() -> QuerySet[Product]:
+    """Every product of every list, by list and position, with its list."""
+    return Product.objects.select_related("price_list").order_by(
+        "price_list__name", "position", "pk"
+    )

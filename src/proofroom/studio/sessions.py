@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
+from typing import TypedDict, Unpack
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.core.exceptions import ValidationError
@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, Max, Q, QuerySet
 
+from proofroom.core.services import model_update
 from proofroom.studio.clients import Client
 from proofroom.studio.pricelists import PriceList
 from proofroom.studio.workflow import StatusChange, WorkflowStage, first_stage
@@ -119,11 +120,21 @@ def session_create(
     raise ValidationError("Could not number the session; please try again.")
 
 
+SESSION_FIELDS = ("client", "session_type", "date", "description")
+
+
+class SessionFields(TypedDict, total=False):
+    """What staff may change on a session (``SESSION_FIELDS``)."""
+
+    client: Client
+    session_type: SessionType
+    date: dt.date
+    description: str
+
+
 @transaction.atomic
-def session_update(*, session: Session, **fields: Any) -> Session:
-    for name in ("client", "session_type", "date", "description"):
-        if name in fields:
-            setattr(session, name, fields[name])
+def session_update(*, session: Session, **fields: Unpack[SessionFields]) -> Session:
+    model_update(instance=session, fields=SESSION_FIELDS, data=fields)
     session.full_clean()
     session.save()
     return session
@@ -150,8 +161,11 @@ def session_status_change(
     return True
 
 
-def sessions_search(*, query: str = "", stage: WorkflowStage | None = None) -> QuerySet[Session]:
-    """Sessions matching a number, a client's name or email, or words of the description."""
+def sessions_search(
+    *, query: str = "", stage: WorkflowStage | None = None, client: Client | None = None
+) -> QuerySet[Session]:
+    """Sessions matching a number, a client's name or email, or words of the description
+    (only the client's, given one)."""
     sessions = (
         Session.objects.select_related("client", "session_type", "stage")
         .annotate(image_count=Count("images"))
@@ -159,6 +173,8 @@ def sessions_search(*, query: str = "", stage: WorkflowStage | None = None) -> Q
     )
     if stage is not None:
         sessions = sessions.filter(stage=stage)
+    if client is not None:
+        sessions = sessions.filter(client=client)
     for word in query.split():
         condition = (
             Q(client__first_name__icontains=word)
@@ -179,3 +195,13 @@ def session_by_number(number: int) -> Session | None:
         .filter(number=number)
         .first()
     )
+
+
+def status_history(session: Session, *, limit: int = 20) -> QuerySet[StatusChange]:
+    """The session's latest moves between stages, with who made them."""
+    return session.status_changes.select_related("from_stage", "to_stage", "changed_by")[:limit]
+
+
+def sessions_for_menu() -> QuerySet[Session]:
+    """Every session with what its menu entry shows (client, type)."""
+    return Session.objects.select_related("client", "session_type")

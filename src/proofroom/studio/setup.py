@@ -11,7 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from proofroom.studio.areas import Area, DeskArea
-from proofroom.studio.invoices import Invoice, invoice_statuses_ensure
+from proofroom.studio.invoices.models import Invoice
+from proofroom.studio.invoices.statuses import invoice_statuses_ensure
 from proofroom.studio.studios import Studio, studio_setup
 from proofroom.studio.workflow import workflow_setup
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import zoneinfo
+from typing import TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
+
+from proofroom.core.services import model_update
 
 
 def validate_time_zone(value: str) -> None:
@@ -138,11 +141,34 @@ STUDIO_FIELDS = (
 ORDERING_FIELDS = ("tax_rate", "tax_label", "shipping_fee", "offer_shipping", "offer_pickup")
 
 
+class StudioFields(TypedDict, total=False):
+    """What the Settings page may change (``STUDIO_FIELDS``); money in minor units, the tax
+    rate in basis points."""
+
+    name: str
+    email: str
+    phone: str
+    website: str
+    address: str
+    currency: str
+    time_zone: str
+    preview_size: int
+    watermark_enabled: bool
+    watermark_text: str
+    watermark_opacity: int
+    gallery_url: str
+    gallery_api_key: str
+    expire_warning_days: int
+    tax_rate: int
+    tax_label: str
+    shipping_fee: int
+    offer_shipping: bool
+    offer_pickup: bool
+
+
 @transaction.atomic
-def studio_update(*, studio: Studio, **fields: object) -> Studio:
-    for name, value in fields.items():
-        if name in STUDIO_FIELDS:
-            setattr(studio, name, value)
+def studio_update(*, studio: Studio, **fields: Unpack[StudioFields]) -> Studio:
+    model_update(instance=studio, fields=STUDIO_FIELDS, data=fields)
     studio.full_clean()
     studio.save()
     return studio

@@ -48,6 +48,14 @@ urlpatterns = [
     path("sessions/<int:number>/status/", sessions.session_status, name="session_status"),
     path("sessions/<int:number>/import/", sessions.session_import, name="session_import"),
     path("sessions/<int:number>/online/", online.online_tab, name="session_online"),
+    path(
+        "sessions/<int:number>/online/extend/", online.online_extend, name="session_online_extend"
+    ),
+    path(
+        "sessions/<int:number>/online/yearbook/",
+        online.online_yearbook,
+        name="session_online_yearbook",
+    ),
     path("sessions/<int:number>/upload/", online.uploader, name="session_upload"),
     # Synchronizer
     path("sync/", sync.synchronizer, name="synchronizer"),
@@ -56,12 +64,25 @@ urlpatterns = [
     path("workflow/", workflow.hub, name="workflow"),
     # Price lists
     path("price-lists/", pricelists.pricelist_list, name="pricelist_list"),
+    path("price-lists/sample/", pricelists.pricelist_sample, name="pricelist_sample"),
     path("price-lists/<int:pk>/", pricelists.pricelist_detail, name="pricelist_detail"),
     # Invoices and deposits
     path("invoices/", invoices.invoice_list, name="invoice_list"),
     path("invoices/new/", invoices.invoice_new, name="invoice_new"),
     path("invoices/statuses/", invoices.invoice_statuses, name="invoice_statuses"),
+    path("invoices/statuses/add/", invoices.invoice_status_new, name="invoice_status_add"),
+    path(
+        "invoices/statuses/<int:pk>/rename/",
+        invoices.invoice_status_rename,
+        name="invoice_status_rename",
+    ),
     path("invoices/<int:number>/", invoices.invoice_detail, name="invoice_detail"),
+    path("invoices/<int:number>/lines/add/", invoices.invoice_line_new, name="invoice_line_add"),
+    path(
+        "invoices/<int:number>/lines/<int:line>/remove/",
+        invoices.invoice_line_delete,
+        name="invoice_line_remove",
+    ),
     path("invoices/<int:number>/payments/", invoices.invoice_payments, name="invoice_payments"),
     path("invoices/<int:number>/other/", invoices.invoice_other, name="invoice_other"),
     path("deposits/", deposits.deposit_list, name="deposit_list"),
@@ -69,6 +90,8 @@ urlpatterns = [
     path("deposits/<int:pk>/", deposits.deposit_detail, name="deposit_detail"),
     # Settings
     path("settings/", preferences.preferences, name="preferences"),
+    path("settings/auto-sync/", preferences.preferences_auto_sync, name="preferences_auto_sync"),
+    path("settings/remake-previews/", preferences.preferences_remake, name="preferences_remake"),
     # Image files
     path("images/<uuid:image_uuid>/<slug:kind>/", media.image_file, name="image_file"),
     *viewer.urlpatterns,

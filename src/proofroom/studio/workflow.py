@@ -94,3 +94,12 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.session} → {self.to_stage}"
+
+
+def stages_all() -> QuerySet[WorkflowStage]:
+    """Every workflow stage, in the studio's order."""
+    return WorkflowStage.objects.all()
+
+
+def stage_by_pk(pk: int) -> WorkflowStage | None:
+    return WorkflowStage.objects.filter(pk=pk).first()

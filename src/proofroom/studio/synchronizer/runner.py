@@ -17,7 +17,7 @@ from django_tasks import task
 
 from proofroom.studio.clients import Client
 from proofroom.studio.images import DerivativeStatus
-from proofroom.studio.invoices import prepaid_pending
+from proofroom.studio.invoices.prepaid import prepaid_pending
 from proofroom.studio.online import OnlineSettings, OnlineState, online_upload_failed
 from proofroom.studio.pricelists import PriceList
 from proofroom.studio.studios import studio_get

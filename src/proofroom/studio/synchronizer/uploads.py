@@ -14,8 +14,8 @@ import pydantic
 from proofroom.studio.clients import Client, client_synced
 from proofroom.studio.dates import studio_today
 from proofroom.studio.images import DerivativeStatus
-from proofroom.studio.invoices import (
-    Invoice,
+from proofroom.studio.invoices.models import Invoice
+from proofroom.studio.invoices.prepaid import (
     prepaid_failed,
     prepaid_manifest,
     prepaid_uploaded,

@@ -4,14 +4,27 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 
 from proofroom.studio.areas import Area, desk_page
-from proofroom.studio.clients import Client, client_create, client_update, clients_search
+from proofroom.studio.clients import (
+    Client,
+    client_by_pk,
+    client_create,
+    client_update,
+    clients_search,
+)
 from proofroom.studio.forms import ClientForm
-from proofroom.studio.invoices import invoices_search
+from proofroom.studio.invoices.selectors import invoices_search
 from proofroom.studio.sessions import sessions_search
+
+
+def _client_or_404(pk: int) -> Client:
+    client = client_by_pk(pk)
+    if client is None:
+        raise Http404("No such client.")
+    return client
 
 
 @desk_page(Area.CLIENTS)
@@ -23,9 +36,9 @@ def client_list(request: HttpRequest) -> HttpResponse:
 
 @desk_page(Area.CLIENTS)
 def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    client = get_object_or_404(Client, pk=pk)
-    sessions = sessions_search().filter(client=client)
-    invoices = invoices_search().filter(client=client)
+    client = _client_or_404(pk)
+    sessions = sessions_search(client=client)
+    invoices = invoices_search(client=client)
     return render(
         request,
         "studio/clients/detail.html",
@@ -45,7 +58,7 @@ def client_new(request: HttpRequest) -> HttpResponse:
 
 @desk_page(Area.CLIENTS)
 def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    client = get_object_or_404(Client, pk=pk)
+    client = _client_or_404(pk)
     form = ClientForm(request.POST or None, instance=client)
     if request.method == "POST" and form.is_valid():
         client_update(client=client, **form.cleaned_data)

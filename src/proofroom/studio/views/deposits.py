@@ -6,8 +6,8 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -16,11 +16,12 @@ from proofroom.studio.areas import Area, desk_page
 from proofroom.studio.dates import studio_today
 from proofroom.studio.deposits import (
     deposit_by_method,
+    deposit_by_pk,
     deposit_candidates,
     deposit_make,
+    deposit_payments,
     deposits_recent,
 )
-from proofroom.studio.invoices import Deposit
 from proofroom.studio.studios import studio_get
 
 
@@ -77,8 +78,10 @@ def deposit_record(request: HttpRequest) -> HttpResponse:
 
 @desk_page(Area.INVOICES)
 def deposit_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    deposit = get_object_or_404(Deposit.objects.select_related("created_by"), pk=pk)
-    payments = list(deposit.payments.select_related("invoice__client").order_by("method", "pk"))
+    deposit = deposit_by_pk(pk)
+    if deposit is None:
+        raise Http404("No such deposit.")
+    payments = deposit_payments(deposit)
     return render(
         request,
         "studio/deposits/detail.html",

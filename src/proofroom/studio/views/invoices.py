@@ -9,39 +9,47 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from proofroom.core.money import MoneyField, format_money, money_field
 from proofroom.studio.areas import Area, desk_page
-from proofroom.studio.clients import Client
+from proofroom.studio.clients import clients_all
 from proofroom.studio.dates import studio_today
-from proofroom.studio.images import Image
-from proofroom.studio.invoices import (
-    WEB_ORDER_NOTICE,
+from proofroom.studio.images import Image, images_of_session
+from proofroom.studio.invoices.editing import WEB_ORDER_NOTICE, may_edit
+from proofroom.studio.invoices.models import (
     Invoice,
-    InvoiceLine,
-    InvoiceStatus,
     PaymentMethod,
+    session_not_of_client,
+)
+from proofroom.studio.invoices.selectors import (
+    invoice_by_number,
+    invoice_line_of,
+    invoice_lines,
+    invoice_paid,
+    invoice_payments_list,
+    invoice_status_by_pk,
+    invoice_statuses_all,
+    invoices_search,
+)
+from proofroom.studio.invoices.services import (
     invoice_create,
     invoice_line_add,
     invoice_line_remove,
-    invoice_paid,
+    invoice_other_update,
+    payment_add,
+)
+from proofroom.studio.invoices.statuses import (
     invoice_status_add,
     invoice_status_update,
     invoice_statuses_ensure,
-    invoice_update,
-    invoices_search,
-    may_edit,
-    payment_add,
-    prepaid_set,
-    session_not_of_client,
     statuses_with_counts,
 )
-from proofroom.studio.pricelists import Product
-from proofroom.studio.sessions import Session
+from proofroom.studio.pricelists import Product, products_for_menu
+from proofroom.studio.sessions import Session, sessions_for_menu
 
 INVOICES_PER_PAGE = 50
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -49,7 +57,7 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class InvoiceSearchForm(forms.Form):
     status = forms.ModelChoiceField(
-        queryset=InvoiceStatus.objects.all(), required=False, empty_label="Any status"
+        queryset=invoice_statuses_all(), required=False, empty_label="Any status"
     )
     q = forms.CharField(required=False, max_length=100, label="Client or invoice no.")
     date_from = forms.DateField(required=False, label="From", widget=DATE_INPUT)
@@ -58,9 +66,9 @@ class InvoiceSearchForm(forms.Form):
 
 
 class NewInvoiceForm(forms.Form):
-    client = forms.ModelChoiceField(queryset=Client.objects.all(), required=False)
+    client = forms.ModelChoiceField(queryset=clients_all(), required=False)
     session = forms.ModelChoiceField(
-        queryset=Session.objects.select_related("client", "session_type"),
+        queryset=sessions_for_menu(),
         required=False,
         help_text="The session the client chooses images from; a prepaid order needs one.",
     )
@@ -83,11 +91,7 @@ class ProductChoiceField(forms.ModelChoiceField):
 
 
 class LineForm(forms.Form):
-    product = ProductChoiceField(
-        queryset=Product.objects.select_related("price_list").order_by(
-            "price_list__name", "position", "pk"
-        )
-    )
+    product = ProductChoiceField(queryset=products_for_menu())
     image = forms.ModelChoiceField(
         queryset=Image.objects.none(), required=False, empty_label="No image"
     )
@@ -98,7 +102,7 @@ class LineForm(forms.Form):
         image_field = self.fields["image"]
         assert isinstance(image_field, forms.ModelChoiceField)
         if session is not None:
-            image_field.queryset = Image.objects.filter(session=session)
+            image_field.queryset = images_of_session(session=session)
         else:
             image_field.disabled = True
             image_field.help_text = "Give the invoice a session to choose one of its images."
@@ -120,7 +124,7 @@ class PaymentForm(forms.Form):
 
 
 class OtherForm(forms.Form):
-    status = forms.ModelChoiceField(queryset=InvoiceStatus.objects.all(), empty_label=None)
+    status = forms.ModelChoiceField(queryset=invoice_statuses_all(), empty_label=None)
     date = forms.DateField(widget=DATE_INPUT)
     shipping = MoneyField()
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 5}))
@@ -139,9 +143,10 @@ class StatusForm(forms.Form):
 
 
 def _invoice_or_404(number: int) -> Invoice:
-    return get_object_or_404(
-        Invoice.objects.select_related("client", "session", "status"), number=number
-    )
+    invoice = invoice_by_number(number)
+    if invoice is None:
+        raise Http404("No such invoice.")
+    return invoice
 
 
 def _context(request: HttpRequest, invoice: Invoice, tab: str) -> dict[str, Any]:
@@ -215,37 +220,52 @@ def invoice_new(request: HttpRequest) -> HttpResponse:
     return render(request, "studio/invoices/new.html", {"form": form})
 
 
-@desk_page(Area.INVOICES)
-def invoice_detail(request: HttpRequest, number: int) -> HttpResponse:
-    """The Lines tab: add a product (with an image of the session), remove a line."""
-    invoice = _invoice_or_404(number)
-    action = request.POST.get("action")
-    form = LineForm(request.POST if action == "add" else None, session=invoice.session)
-    if request.method == "POST":
-        try:
-            if action == "remove":
-                line = get_object_or_404(
-                    InvoiceLine, invoice=invoice, pk=request.POST.get("line") or 0
-                )
-                invoice_line_remove(line=line, actor=request.user)
-                messages.success(request, f"Removed {line.description}.")
-                return redirect("studio:invoice_detail", number=invoice.number)
-            if form.is_valid():
-                try:
-                    line = invoice_line_add(
-                        invoice=invoice, actor=request.user, **form.cleaned_data
-                    )
-                except ValidationError as exc:
-                    form.add_error(None, _problem(exc))
-                else:
-                    messages.success(request, f"Added {line.quantity} × {line.description}.")
-                    return redirect("studio:invoice_detail", number=invoice.number)
-        except PermissionDenied as exc:
-            return _refused(request, invoice, exc)
+def _lines_page(request: HttpRequest, invoice: Invoice, form: LineForm) -> HttpResponse:
     context = _context(request, invoice, "lines")
     context["form"] = form
-    context["lines"] = invoice.lines.select_related("image")
+    context["lines"] = invoice_lines(invoice)
     return render(request, "studio/invoices/lines.html", context)
+
+
+@desk_page(Area.INVOICES)
+def invoice_detail(request: HttpRequest, number: int) -> HttpResponse:
+    """The Lines tab; its forms post to ``invoice_line_add`` and ``invoice_line_remove``."""
+    invoice = _invoice_or_404(number)
+    return _lines_page(request, invoice, LineForm(session=invoice.session))
+
+
+@desk_page(Area.INVOICES)
+@require_POST
+def invoice_line_new(request: HttpRequest, number: int) -> HttpResponse:
+    """Add a product (with an image of the session) as a line."""
+    invoice = _invoice_or_404(number)
+    form = LineForm(request.POST, session=invoice.session)
+    if form.is_valid():
+        try:
+            line = invoice_line_add(invoice=invoice, actor=request.user, **form.cleaned_data)
+        except PermissionDenied as exc:
+            return _refused(request, invoice, exc)
+        except ValidationError as exc:
+            form.add_error(None, _problem(exc))
+        else:
+            messages.success(request, f"Added {line.quantity} × {line.description}.")
+            return redirect("studio:invoice_detail", number=invoice.number)
+    return _lines_page(request, invoice, form)
+
+
+@desk_page(Area.INVOICES)
+@require_POST
+def invoice_line_delete(request: HttpRequest, number: int, line: int) -> HttpResponse:
+    invoice = _invoice_or_404(number)
+    found = invoice_line_of(invoice=invoice, pk=line)
+    if found is None:
+        raise Http404("No such line on this invoice.")
+    try:
+        invoice_line_remove(line=found, actor=request.user)
+    except PermissionDenied as exc:
+        return _refused(request, invoice, exc)
+    messages.success(request, f"Removed {found.description}.")
+    return redirect("studio:invoice_detail", number=invoice.number)
 
 
 @desk_page(Area.INVOICES)
@@ -283,7 +303,7 @@ def invoice_payments(request: HttpRequest, number: int) -> HttpResponse:
             return redirect("studio:invoice_payments", number=invoice.number)
     context = _context(request, invoice, "payments")
     context["form"] = form
-    context["payments"] = invoice.payments.select_related("deposit")
+    context["payments"] = invoice_payments_list(invoice)
     return render(request, "studio/invoices/payments.html", context)
 
 
@@ -303,19 +323,9 @@ def invoice_other(request: HttpRequest, number: int) -> HttpResponse:
         currency=invoice.currency,
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         was_prepaid = invoice.prepaid_online
         try:
-            with transaction.atomic():
-                invoice_update(
-                    invoice=invoice,
-                    actor=request.user,
-                    status=data["status"],
-                    date=data["date"],
-                    shipping=data["shipping"],
-                    notes=data["notes"],
-                )
-                prepaid_set(invoice=invoice, flag=data["prepaid_online"], actor=request.user)
+            invoice_other_update(invoice=invoice, actor=request.user, **form.cleaned_data)
         except PermissionDenied as exc:
             return _refused(request, _invoice_or_404(number), exc)
         except ValidationError as exc:
@@ -334,34 +344,52 @@ def invoice_other(request: HttpRequest, number: int) -> HttpResponse:
     return render(request, "studio/invoices/other.html", context)
 
 
-@desk_page(Area.INVOICES)
-def invoice_statuses(request: HttpRequest) -> HttpResponse:
-    """The maintenance list of invoice statuses: add one, rename one."""
-    invoice_statuses_ensure()
-    action = request.POST.get("action")
-    form = StatusForm(request.POST if action == "add" else None)
-    if request.method == "POST":
-        try:
-            if action == "rename":
-                status = get_object_or_404(InvoiceStatus, pk=request.POST.get("status") or 0)
-                invoice_status_update(
-                    status=status,
-                    name=request.POST.get("name", ""),
-                    is_closed=request.POST.get("is_closed") == "on",
-                )
-                messages.success(request, f"Saved “{status.name}”.")
-                return redirect("studio:invoice_statuses")
-            if form.is_valid():
-                status = invoice_status_add(**form.cleaned_data)
-                messages.success(request, f"“{status.name}” was added.")
-                return redirect("studio:invoice_statuses")
-        except ValidationError as exc:
-            messages.error(request, _problem(exc))
-            if action == "rename":
-                return redirect("studio:invoice_statuses")
-            form.add_error(None, _problem(exc))
+def _statuses_page(request: HttpRequest, form: StatusForm) -> HttpResponse:
     return render(
         request,
         "studio/invoices/statuses.html",
         {"statuses": statuses_with_counts(), "form": form, "hub": reverse("studio:invoice_list")},
     )
+
+
+@desk_page(Area.INVOICES)
+def invoice_statuses(request: HttpRequest) -> HttpResponse:
+    """The maintenance list of invoice statuses; its forms post to ``invoice_status_new``
+    and ``invoice_status_rename``."""
+    invoice_statuses_ensure()
+    return _statuses_page(request, StatusForm())
+
+
+@desk_page(Area.INVOICES)
+@require_POST
+def invoice_status_new(request: HttpRequest) -> HttpResponse:
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        try:
+            status = invoice_status_add(**form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, _problem(exc))
+            form.add_error(None, _problem(exc))
+        else:
+            messages.success(request, f"“{status.name}” was added.")
+            return redirect("studio:invoice_statuses")
+    return _statuses_page(request, form)
+
+
+@desk_page(Area.INVOICES)
+@require_POST
+def invoice_status_rename(request: HttpRequest, pk: int) -> HttpResponse:
+    status = invoice_status_by_pk(pk)
+    if status is None:
+        raise Http404("No such invoice status.")
+    try:
+        invoice_status_update(
+            status=status,
+            name=request.POST.get("name", ""),
+            is_closed=request.POST.get("is_closed") == "on",
+        )
+    except ValidationError as exc:
+        messages.error(request, _problem(exc))
+    else:
+        messages.success(request, f"Saved “{status.name}”.")
+    return redirect("studio:invoice_statuses")

@@ -3,30 +3,39 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from proofroom.studio.areas import Area, desk_page
-from proofroom.studio.clients import Client
+from proofroom.studio.clients import client_by_pk
 from proofroom.studio.dates import studio_today
-from proofroom.studio.downloads import YearbookSettings, yearbook_configure
-from proofroom.studio.images import Image, ImageGroup, Rating
+from proofroom.studio.downloads import YearbookSettings, yearbook_configure, yearbook_of
+from proofroom.studio.images import (
+    ImageGroup,
+    Rating,
+    groups_of_session,
+)
 from proofroom.studio.online import (
     EventType,
-    OnlineSettings,
     client_reset_login,
     images_for_upload,
     online_defaults,
+    online_image_ids,
+    online_settings_of,
     session_extend,
     session_mark_for_upload,
+    uploader_groups,
+    uploader_images,
+    uploader_rating_counts,
 )
-from proofroom.studio.pricelists import PriceList
+from proofroom.studio.pricelists import pricelists_web_enabled
+from proofroom.studio.sessions import Session
 from proofroom.studio.synchronizer.runner import sync_start
 from proofroom.studio.synchronizer.runs import SyncBusy, SyncKind
 from proofroom.studio.views.sessions_common import session_context, session_or_404
@@ -35,7 +44,7 @@ from proofroom.studio.views.sessions_common import session_context, session_or_4
 class SessionInfoForm(forms.Form):
     days_active = forms.IntegerField(label="Number of days active", min_value=1, max_value=3650)
     price_list = forms.ModelChoiceField(
-        queryset=PriceList.objects.filter(web_enabled=True),
+        queryset=pricelists_web_enabled(),
         required=False,
         empty_label="No ordering",
     )
@@ -116,9 +125,9 @@ def uploader(request: HttpRequest, number: int) -> HttpResponse:
                 return redirect("studio:synchronizer")
             messages.success(request, f"Uploading {len(chosen)} images of #{session.number}.")
             return redirect("studio:sync_run", pk=run.pk)
-    images = list(Image.objects.filter(session=session).prefetch_related("groups"))
-    already = set(online.images.values_list("pk", flat=True)) if online.pk else set()
-    groups = session.groups.annotate(n=Count("images")).order_by("name", "pk")
+    images = uploader_images(session=session)
+    already = online_image_ids(online)
+    groups = uploader_groups(session=session)
     if request.method == "POST":
         # Refused: the page comes back with every choice as the user left it.
         picked = UploaderChoices(
@@ -134,9 +143,7 @@ def uploader(request: HttpRequest, number: int) -> HttpResponse:
             images=already,
             online_groups={g.pk for g in groups if g.show_online},
         )
-    counts = dict(
-        Image.objects.filter(session=session).values_list("rating").annotate(n=Count("pk"))
-    )
+    counts = uploader_rating_counts(session=session)
     context = session_context(session, "online")
     context.update(
         {
@@ -176,15 +183,63 @@ class ExtendForm(forms.Form):
     expire_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
 
 
+def _yearbook_form(
+    session: Session, yearbook: YearbookSettings | None, data: Any = None
+) -> YearbookForm:
+    form = YearbookForm(
+        data,
+        initial={
+            "enabled": yearbook is not None,
+            "deadline": yearbook.deadline if yearbook else None,
+            "eligible_group": yearbook.eligible_group_id if yearbook else None,
+        },
+    )
+    form.fields["eligible_group"].queryset = groups_of_session(session=session)  # type: ignore[attr-defined]
+    return form
+
+
+def _online_page(
+    request: HttpRequest,
+    session: Session,
+    *,
+    extend_form: ExtendForm | None = None,
+    yearbook_form: YearbookForm | None = None,
+) -> HttpResponse:
+    """The Online tab, with a refused form as the user left it."""
+    online = online_settings_of(session=session)
+    yearbook = yearbook_of(session=session)
+    context = session_context(session, "online")
+    context.update(
+        {
+            "online": online,
+            "extend_form": extend_form
+            or ExtendForm(initial={"expire_date": online.expire_date if online else None}),
+            "today": studio_today(),
+            "yearbook": yearbook,
+            "yearbook_form": yearbook_form or _yearbook_form(session, yearbook),
+        }
+    )
+    if online is not None:
+        context["online_count"] = online.images.count()
+        context["days_left"] = (online.expire_date - studio_today()).days
+    return render(request, "studio/sessions/online.html", context)
+
+
 @desk_page(Area.SESSIONS)
 def online_tab(request: HttpRequest, number: int) -> HttpResponse:
+    """The Online tab; its forms post to ``session_online_extend`` and
+    ``session_online_yearbook``."""
+    return _online_page(request, session_or_404(number))
+
+
+@desk_page(Area.SESSIONS)
+@require_POST
+def online_extend(request: HttpRequest, number: int) -> HttpResponse:
+    """Extend Expiration Date: the next sync sends the new date."""
     session = session_or_404(number)
-    online = OnlineSettings.objects.filter(session=session).first()
-    form = ExtendForm(
-        request.POST if request.POST.get("action") == "extend" else None,
-        initial={"expire_date": online.expire_date if online else None},
-    )
-    if request.POST.get("action") == "extend" and online is not None and form.is_valid():
+    online = online_settings_of(session=session)
+    form = ExtendForm(request.POST, initial={"expire_date": online.expire_date if online else None})
+    if online is not None and form.is_valid():
         try:
             session_extend(session=session, expire_date=form.cleaned_data["expire_date"])
         except ValidationError as exc:
@@ -195,45 +250,33 @@ def online_tab(request: HttpRequest, number: int) -> HttpResponse:
                 f"Online until {form.cleaned_data['expire_date']:%-d %B %Y} from the next sync.",
             )
             return redirect("studio:session_online", number=session.number)
-    yearbook = YearbookSettings.objects.filter(session=session).select_related("image").first()
-    yearbook_form = YearbookForm(
-        request.POST if request.POST.get("action") == "yearbook" else None,
-        initial={
-            "enabled": yearbook is not None,
-            "deadline": yearbook.deadline if yearbook else None,
-            "eligible_group": yearbook.eligible_group_id if yearbook else None,
-        },
+    return _online_page(request, session, extend_form=form)
+
+
+@desk_page(Area.SESSIONS)
+@require_POST
+def online_yearbook(request: HttpRequest, number: int) -> HttpResponse:
+    """Yearbook selection: on with a deadline (among a group), or off."""
+    session = session_or_404(number)
+    form = _yearbook_form(session, yearbook_of(session=session), request.POST)
+    if not form.is_valid():
+        return _online_page(request, session, yearbook_form=form)
+    data = form.cleaned_data
+    yearbook_configure(
+        session=session,
+        deadline=data["deadline"] if data["enabled"] else None,
+        eligible_group=data["eligible_group"],
     )
-    yearbook_form.fields["eligible_group"].queryset = ImageGroup.objects.filter(session=session)  # type: ignore[attr-defined]
-    if request.POST.get("action") == "yearbook" and yearbook_form.is_valid():
-        data = yearbook_form.cleaned_data
-        yearbook_configure(
-            session=session,
-            deadline=data["deadline"] if data["enabled"] else None,
-            eligible_group=data["eligible_group"],
-        )
-        messages.success(request, "Yearbook selection saved; the next sync sends it.")
-        return redirect("studio:session_online", number=session.number)
-    context = session_context(session, "online")
-    context.update(
-        {
-            "online": online,
-            "extend_form": form,
-            "today": studio_today(),
-            "yearbook": yearbook,
-            "yearbook_form": yearbook_form,
-        }
-    )
-    if online is not None:
-        context["online_count"] = online.images.count()
-        context["days_left"] = (online.expire_date - studio_today()).days
-    return render(request, "studio/sessions/online.html", context)
+    messages.success(request, "Yearbook selection saved; the next sync sends it.")
+    return redirect("studio:session_online", number=session.number)
 
 
 @desk_page(Area.CLIENTS)
 @require_POST
 def reset_login(request: HttpRequest, pk: int) -> HttpResponse:
-    client = get_object_or_404(Client, pk=pk)
+    client = client_by_pk(pk)
+    if client is None:
+        raise Http404("No such client.")
     client_reset_login(client=client)
     messages.success(
         request,

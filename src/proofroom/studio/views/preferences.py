@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from proofroom.core.money import MoneyField, money_field
 from proofroom.studio.areas import Area, desk_page
@@ -132,37 +133,29 @@ class AutoSyncForm(forms.Form):
     )
 
 
+def _page(
+    request: HttpRequest, studio: Studio, form: StudioForm, auto_form: AutoSyncForm
+) -> HttpResponse:
+    return render(
+        request,
+        "studio/preferences.html",
+        {"form": form, "auto_form": auto_form, "studio": studio},
+    )
+
+
+def _auto_form(studio: Studio, data: Any = None) -> AutoSyncForm:
+    return AutoSyncForm(
+        data, initial={"minutes": studio.auto_sync_minutes, "kinds": studio.auto_sync_kinds}
+    )
+
+
 @desk_page(Area.SETTINGS)
 def preferences(request: HttpRequest) -> HttpResponse:
+    """The studio's details; the schedule and the previews post to their own pages."""
     studio = studio_get()
     if studio is None:
         return redirect("studio:home")
     form = StudioForm(request.POST or None, request.FILES or None, instance=studio)
-    auto_form = AutoSyncForm(
-        request.POST if request.POST.get("action") == "auto_sync" else None,
-        initial={"minutes": studio.auto_sync_minutes, "kinds": studio.auto_sync_kinds},
-    )
-    if request.method == "POST" and request.POST.get("action") == "auto_sync":
-        if auto_form.is_valid():
-            auto_sync_configure(
-                minutes=auto_form.cleaned_data["minutes"], kinds=auto_form.cleaned_data["kinds"]
-            )
-            messages.success(
-                request,
-                "Automatic sync is off."
-                if not auto_form.cleaned_data["minutes"]
-                else "Automatic sync is on; the first one runs now.",
-            )
-            return redirect("studio:preferences")
-        return render(
-            request,
-            "studio/preferences.html",
-            {"form": StudioForm(instance=studio), "auto_form": auto_form, "studio": studio},
-        )
-    if request.method == "POST" and request.POST.get("action") == "remake":
-        studio_previews_remake.enqueue()
-        messages.success(request, "Every image's previews are being made again in the background.")
-        return redirect("studio:preferences")
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k in STUDIO_FIELDS}
         studio_update(studio=studio, **data)
@@ -172,8 +165,35 @@ def preferences(request: HttpRequest) -> HttpResponse:
             watermark_image_set(studio=studio, png=form.cleaned_data["watermark_file"])
         messages.success(request, "Saved. New previews use these settings.")
         return redirect("studio:preferences")
-    return render(
-        request,
-        "studio/preferences.html",
-        {"form": form, "auto_form": auto_form, "studio": studio},
+    return _page(request, studio, form, _auto_form(studio))
+
+
+@desk_page(Area.SETTINGS)
+@require_POST
+def preferences_auto_sync(request: HttpRequest) -> HttpResponse:
+    """The automatic sync's schedule."""
+    studio = studio_get()
+    if studio is None:
+        return redirect("studio:home")
+    auto_form = _auto_form(studio, request.POST)
+    if not auto_form.is_valid():
+        return _page(request, studio, StudioForm(instance=studio), auto_form)
+    auto_sync_configure(
+        minutes=auto_form.cleaned_data["minutes"], kinds=auto_form.cleaned_data["kinds"]
     )
+    messages.success(
+        request,
+        "Automatic sync is off."
+        if not auto_form.cleaned_data["minutes"]
+        else "Automatic sync is on; the first one runs now.",
+    )
+    return redirect("studio:preferences")
+
+
+@desk_page(Area.SETTINGS)
+@require_POST
+def preferences_remake(request: HttpRequest) -> HttpResponse:
+    """Make every image's previews again, in the background."""
+    studio_previews_remake.enqueue()
+    messages.success(request, "Every image's previews are being made again in the background.")
+    return redirect("studio:preferences")

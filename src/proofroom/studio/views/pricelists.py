@@ -7,17 +7,18 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from proofroom.core.money import MoneyField, money_field
 from proofroom.studio.areas import Area, desk_page
 from proofroom.studio.pricelists import (
-    PackageItem,
-    PriceList,
     ProductCategory,
+    pricelist_by_pk,
     pricelist_load_sample,
+    pricelist_products,
+    pricelists_with_counts,
     product_add,
 )
 from proofroom.studio.studios import studio_get
@@ -36,18 +37,25 @@ class ProductForm(forms.Form):
 
 @desk_page(Area.SETTINGS)
 def pricelist_list(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST" and request.POST.get("action") == "sample":
-        studio = studio_get()
-        price_list = pricelist_load_sample(currency=studio.currency if studio else "USD")
-        messages.success(request, f"“{price_list}” is ready.")
-        return redirect("studio:pricelist_detail", pk=price_list.pk)
-    lists = PriceList.objects.annotate(product_count=Count("products")).order_by("name")
-    return render(request, "studio/pricelists/list.html", {"lists": lists})
+    return render(request, "studio/pricelists/list.html", {"lists": pricelists_with_counts()})
+
+
+@desk_page(Area.SETTINGS)
+@require_POST
+def pricelist_sample(request: HttpRequest) -> HttpResponse:
+    """Load the sample price list, in the studio's currency."""
+    studio = studio_get()
+    price_list = pricelist_load_sample(currency=studio.currency if studio else "USD")
+    messages.success(request, f"“{price_list}” is ready.")
+    return redirect("studio:pricelist_detail", pk=price_list.pk)
 
 
 @desk_page(Area.SETTINGS)
 def pricelist_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    price_list = get_object_or_404(PriceList, pk=pk)
+    """A list's products; the form adds one."""
+    price_list = pricelist_by_pk(pk)
+    if price_list is None:
+        raise Http404("No such price list.")
     form = ProductForm(request.POST or None, currency=price_list.currency)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -64,11 +72,8 @@ def pricelist_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{data['name']} was added.")
             return redirect("studio:pricelist_detail", pk=price_list.pk)
-    products = price_list.products.prefetch_related(
-        Prefetch("package_items", queryset=PackageItem.objects.select_related("product"))
-    )
     return render(
         request,
         "studio/pricelists/detail.html",
-        {"price_list": price_list, "products": products, "form": form},
+        {"price_list": price_list, "products": pricelist_products(price_list), "form": form},
     )

@@ -8,14 +8,14 @@ from pathlib import Path
 from django.contrib import messages
 from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from proofroom.studio.areas import Area, desk_page
 from proofroom.studio.dates import studio_today
 from proofroom.studio.forms import ImportFolderForm, SessionForm
-from proofroom.studio.images import ImportRejection
+from proofroom.studio.images import rejections_of
 from proofroom.studio.imports import (
     ImportSummary,
     folder_check,
@@ -28,22 +28,24 @@ from proofroom.studio.sessions import (
     session_status_change,
     session_update,
     sessions_search,
+    status_history,
 )
 from proofroom.studio.views.sessions_common import session_context, session_or_404
-from proofroom.studio.workflow import WorkflowStage
+from proofroom.studio.workflow import stage_by_pk, stages_all
 
 
 @desk_page(Area.SESSIONS)
 def session_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
-    stage = WorkflowStage.objects.filter(pk=request.GET.get("stage") or 0).first()
+    chosen = request.GET.get("stage", "")
+    stage = stage_by_pk(int(chosen)) if chosen.isdigit() else None
     page = Paginator(sessions_search(query=query, stage=stage), 50).get_page(
         request.GET.get("page")
     )
     return render(
         request,
         "studio/sessions/list.html",
-        {"page": page, "query": query, "stage": stage, "stages": WorkflowStage.objects.all()},
+        {"page": page, "query": query, "stage": stage, "stages": stages_all()},
     )
 
 
@@ -81,9 +83,7 @@ def session_edit(request: HttpRequest, number: int) -> HttpResponse:
 def session_detail(request: HttpRequest, number: int) -> HttpResponse:
     session = session_or_404(number)
     context = session_context(session, "overview")
-    context["history"] = session.status_changes.select_related(
-        "from_stage", "to_stage", "changed_by"
-    )[:20]
+    context["history"] = status_history(session)
     context["groups"] = session.groups.all()
     return render(request, "studio/sessions/detail.html", context)
 
@@ -92,7 +92,10 @@ def session_detail(request: HttpRequest, number: int) -> HttpResponse:
 @require_POST
 def session_status(request: HttpRequest, number: int) -> HttpResponse:
     session = session_or_404(number)
-    stage = get_object_or_404(WorkflowStage, pk=request.POST.get("stage") or 0)
+    chosen = request.POST.get("stage", "")
+    stage = stage_by_pk(int(chosen)) if chosen.isdigit() else None
+    if stage is None:
+        raise Http404("No such stage.")
     changed = session_status_change(session=session, stage=stage, user=request.user)
     if request.headers.get("Accept") == "application/json":
         return JsonResponse({"stage": stage.name, "changed": changed})
@@ -148,7 +151,7 @@ def session_import(request: HttpRequest, number: int) -> HttpResponse:
             return redirect("studio:session_import", number=session.number)
     context = session_context(session, "import")
     context["folder_form"] = folder_form
-    context["rejections"] = ImportRejection.objects.filter(session=session)
+    context["rejections"] = rejections_of(session=session)
     return render(request, "studio/sessions/import.html", context)
 
 

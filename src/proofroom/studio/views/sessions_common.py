@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 
-from proofroom.studio.images import Image, ImportRejection
-from proofroom.studio.sessions import Session
-from proofroom.studio.workflow import WorkflowStage
+from proofroom.studio.images import image_count, rejections_of
+from proofroom.studio.sessions import Session, session_by_number
+from proofroom.studio.workflow import stages_all
 
 
 def session_or_404(number: int) -> Session:
-    return get_object_or_404(
-        Session.objects.select_related("client", "session_type", "stage"), number=number
-    )
+    session = session_by_number(number)
+    if session is None:
+        raise Http404("No such session.")
+    return session
 
 
 def session_context(session: Session, tab: str) -> dict[str, Any]:
@@ -22,7 +23,7 @@ def session_context(session: Session, tab: str) -> dict[str, Any]:
     return {
         "session": session,
         "tab": tab,
-        "stages": list(WorkflowStage.objects.all()),
-        "session_image_count": Image.objects.filter(session=session).count(),
-        "session_problem_count": ImportRejection.objects.filter(session=session).count(),
+        "stages": list(stages_all()),
+        "session_image_count": image_count(session=session),
+        "session_problem_count": rejections_of(session=session).count(),
     }

@@ -13,16 +13,22 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from proofroom.studio import images as studio_images
 from proofroom.studio.areas import Area, desk_page
-from proofroom.studio.images import Image, ImageGroup, Rating
+from proofroom.studio.images import (
+    ImageGroup,
+    Rating,
+    grid_rating_counts,
+    group_of_session,
+    groups_with_image_counts,
+    images_for_grid,
+)
 from proofroom.studio.sessions import Session
 from proofroom.studio.views.sessions_common import session_context, session_or_404
 
@@ -31,44 +37,14 @@ PAGE_SIZE = 200
 MAX_IDS = PAGE_SIZE
 
 
-# --- Selectors (reads, always scoped to the session) ------------------------------------
+# --- Reads (selectors in studio/images.py, always scoped to the session) ---------------
 
 
 def group_or_404(*, session: Session, group_id: int) -> ImageGroup:
-    return get_object_or_404(ImageGroup, session=session, pk=group_id)
-
-
-def groups_with_counts(*, session: Session) -> QuerySet[ImageGroup]:
-    return (
-        ImageGroup.objects.filter(session=session)
-        .annotate(image_count=Count("images"))
-        .order_by("name", "pk")
-    )
-
-
-def viewer_images(
-    *, session: Session, rating: str = "", group: ImageGroup | None = None
-) -> QuerySet[Image]:
-    """The session's images for the grid, each with its groups' names in one extra query."""
-    images = studio_images.images_for_session(session=session)
-    if group is not None:
-        images = images.filter(groups=group)
-    if rating:
-        images = images.filter(rating=rating)
-    return images.prefetch_related(
-        Prefetch("groups", queryset=ImageGroup.objects.only("pk", "name").order_by("name"))
-    )
-
-
-def rating_counts(*, session: Session, group: ImageGroup | None = None) -> dict[str, int]:
-    """How many images have each rating (and in all), within a group when one is given."""
-    images = studio_images.images_for_session(session=session)
-    if group is not None:
-        images = images.filter(groups=group)
-    return images.aggregate(
-        all=Count("pk"),
-        **{value: Count("pk", filter=Q(rating=value)) for value in Rating.values},
-    )
+    group = group_of_session(session=session, group_id=group_id)
+    if group is None:
+        raise Http404("No such group in this session.")
+    return group
 
 
 # --- Input ------------------------------------------------------------------------------
@@ -164,14 +140,14 @@ def session_images(request: HttpRequest, number: int) -> HttpResponse:
         if not group_param.isdigit():
             raise Http404("No such group.")
         group = group_or_404(session=session, group_id=int(group_param))
-    images = viewer_images(session=session, rating=rating, group=group)
+    images = images_for_grid(session=session, rating=rating, group=group)
     page = Paginator(images, PAGE_SIZE).get_page(request.GET.get("page"))
     context = session_context(session, "images") | {
         "page": page,
         "rating": rating,
         "group": group,
-        "groups": list(groups_with_counts(session=session)),
-        "counts": rating_counts(session=session, group=group),
+        "groups": list(groups_with_image_counts(session=session)),
+        "counts": grid_rating_counts(session=session, group=group),
         "ratings": Rating,
     }
     return render(request, "studio/sessions/viewer.html", context)
