@@ -10,7 +10,8 @@ import pytest
 from django.test import Client
 
 from proofroom.gallery.accounts import Account
-from proofroom.gallery.orders import Cart, CartLine, cart_price, tax_on
+from proofroom.gallery.store.carts import Cart, CartLine
+from proofroom.gallery.store.pricing import cart_price, tax_on
 from proofroom.gallery.tenants import Studio
 from proofroom.sync.protocol import Delivery, EventType
 from tests.cast import make_client, make_guest, publish, sign_in, today

@@ -10,7 +10,9 @@ from django.test import Client
 from django.utils import timezone
 
 from proofroom.gallery.accounts import Account
-from proofroom.gallery.orders import Order, cart_for, order_place
+from proofroom.gallery.store.carts import cart_for
+from proofroom.gallery.store.models import Order
+from proofroom.gallery.store.orders import order_place
 from proofroom.gallery.tenants import Studio
 from tests.cast import sign_in
 from tests.gallery.shop import add, shop_session

@@ -18,9 +18,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
-from proofroom.gallery import access
-from proofroom.gallery.access import GalleryExpired, Visitor
+from proofroom.gallery import visitors
+from proofroom.gallery.access import GalleryExpired
 from proofroom.gallery.tenants import Studio
+from proofroom.gallery.visitors import Visitor
 
 P = ParamSpec("P")
 PageView = Callable[Concatenate[HttpRequest, Visitor, P], HttpResponseBase]
@@ -64,10 +65,10 @@ def gallery_page(
             request: HttpRequest, studio_slug: str, *args: P.args, **kwargs: P.kwargs
         ) -> HttpResponseBase:
             try:
-                studio = access.studio_by_slug(studio_slug)
+                studio = visitors.studio_by_slug(studio_slug)
             except Http404:
                 return not_found(request, None)
-            visitor = access.visitor_for(request, studio)
+            visitor = visitors.visitor_for(request, studio)
             if visitor.must_set_password and not pending_ok:
                 return redirect("gallery:set_password", studio.slug)
             try:

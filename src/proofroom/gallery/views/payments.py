@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from proofroom.gallery.orders import PaymentMismatch, order_payment_record, studio_gateway
+from proofroom.gallery.store.checkout import PaymentMismatch, order_payment_record, studio_gateway
 from proofroom.gallery.tenants import PaymentGateway, Studio
 from proofroom.payments.base import GatewayError, WebhookRejected
 

@@ -11,8 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
 
-from proofroom.gallery import access
-from proofroom.gallery.access import Visitor
+from proofroom.gallery import access, visitors
+from proofroom.gallery.grid import session_images
 from proofroom.gallery.prepaid import (
     PrepaidItem,
     PrepaidRefused,
@@ -22,6 +22,7 @@ from proofroom.gallery.prepaid import (
     prepaid_view,
 )
 from proofroom.gallery.views.base import gallery_page, render_page, sign_in_redirect
+from proofroom.gallery.visitors import Visitor
 
 
 def _picks(request: HttpRequest, items: list[PrepaidItem]) -> dict[uuid.UUID, uuid.UUID | None]:
@@ -47,7 +48,7 @@ def prepaid(request: HttpRequest, visitor: Visitor, order_uuid: uuid.UUID) -> Ht
     session = order.session
     if not access.may_view(session, visitor):
         # The studio offering this order on the session is an invitation to view it.
-        access.visitor_grant(request, visitor.studio, session, access.INVITE_GRANT)
+        visitors.visitor_grant(request, visitor.studio, session, visitors.INVITE_GRANT)
     if request.method == "POST":
         items = list(order.items.all())
         submit = request.POST.get("action") == "submit"
@@ -69,6 +70,6 @@ def prepaid(request: HttpRequest, visitor: Visitor, order_uuid: uuid.UUID) -> Ht
         {
             "view": prepaid_view(order=order),
             "session": session,
-            "images": list(access.session_images(session=session)),
+            "images": list(session_images(session=session)),
         },
     )

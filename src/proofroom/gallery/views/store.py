@@ -16,32 +16,27 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from proofroom.gallery import access
-from proofroom.gallery.access import Visitor
 from proofroom.gallery.accounts import Account
 from proofroom.gallery.events import OnlineSession
-from proofroom.gallery.orders import (
+from proofroom.gallery.grid import image_of_session, session_images
+from proofroom.gallery.store.carts import (
     Cart,
-    Order,
     OrderRefused,
-    OrderStatus,
     cart_add,
     cart_count,
     cart_line_of,
-    cart_line_package,
-    cart_line_pick,
     cart_line_remove,
     cart_line_set_quantity,
     cart_of,
-    cart_price,
     carts_of,
-    order_checkout_start,
-    order_of,
-    order_payment_check,
-    order_place,
-    order_view_state,
-    orders_of,
 )
-from proofroom.gallery.store_forms import AddToCartForm, CheckoutForm, QuantityForm
+from proofroom.gallery.store.checkout import order_checkout_start, order_payment_check
+from proofroom.gallery.store.forms import AddToCartForm, CheckoutForm, QuantityForm
+from proofroom.gallery.store.history import order_of, order_view_state, orders_of
+from proofroom.gallery.store.models import Order, OrderStatus
+from proofroom.gallery.store.orders import order_place
+from proofroom.gallery.store.packages import cart_line_package, cart_line_pick
+from proofroom.gallery.store.pricing import cart_price
 from proofroom.gallery.views.base import (
     answer,
     gallery_page,
@@ -51,6 +46,7 @@ from proofroom.gallery.views.base import (
     sign_in_url,
     wants_json,
 )
+from proofroom.gallery.visitors import Visitor
 from proofroom.payments.base import GatewayError
 from proofroom.sync.protocol import Delivery
 
@@ -97,7 +93,7 @@ def add(request: HttpRequest, visitor: Visitor, session_uuid: uuid.UUID) -> Http
     form = AddToCartForm(request.POST)
     if not form.is_valid():
         return answer(request, back=back, error="Choose a product and a quantity from 1 to 99.")
-    image = access.image_of_session(session=session, image_uuid=form.cleaned_data["image"])
+    image = image_of_session(session=session, image_uuid=form.cleaned_data["image"])
     try:
         line = cart_add(
             account=account,
@@ -195,7 +191,7 @@ def cart_package(request: HttpRequest, visitor: Visitor, line_id: int) -> HttpRe
             "package": package,
             "slots": slots,
             "session": session,
-            "images": list(access.session_images(session=session)),
+            "images": list(session_images(session=session)),
         },
     )
 
