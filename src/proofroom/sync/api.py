@@ -23,7 +23,8 @@ from ninja import NinjaAPI, Query, Status
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
-from proofroom.gallery.blobs import BlobRefused, blob_put, blobs_missing, blobs_put_many
+from proofroom.gallery.blob_writes import BlobRefused, blob_put, blobs_put_many
+from proofroom.gallery.blobs import blobs_missing
 from proofroom.gallery.events import OnlineSession
 from proofroom.gallery.feed import changes_ack, changes_after, feed_head
 from proofroom.gallery.prepaid import PrepaidRefused, prepaid_put, prepaid_withdraw
