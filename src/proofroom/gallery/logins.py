@@ -12,6 +12,7 @@ from django.contrib.auth.hashers import check_password
 from django.http import HttpRequest, HttpResponse
 from django.utils.crypto import constant_time_compare
 
+from proofroom.core.throttling import ThrottleScope
 from proofroom.gallery.accounts import Account, account_authenticate
 from proofroom.gallery.events import (
     OnlineSession,
@@ -84,7 +85,7 @@ class LoginResult:
 
 def _login_checks(
     *, studio: Studio, username: str, address: str, device: Device | None
-) -> dict[str, str]:
+) -> dict[ThrottleScope, str]:
     """What a login attempt counts against. From a browser that signed in to this account
     before: only that browser's counter, so a guesser elsewhere cannot lock it out.
     Otherwise the user name from this address, the user name anywhere (a much higher
@@ -97,8 +98,12 @@ def _login_checks(
             .first()
         )
         if known is not None and constant_time_compare(str(known), device.account_uuid):
-            return {"device": f"{known}|{device.token}"}
-    return {"pair": f"{username}|{address}", "account": username, "address": address}
+            return {ThrottleScope.DEVICE: f"{known}|{device.token}"}
+    return {
+        ThrottleScope.PAIR: f"{username}|{address}",
+        ThrottleScope.ACCOUNT: username,
+        ThrottleScope.ADDRESS: address,
+    }
 
 
 def login_attempt(
@@ -116,7 +121,7 @@ def login_attempt(
     if account is None:
         return LoginResult(None, LOGIN_REFUSED)
     throttle_give_back(studio_id=studio.pk, checks=checks)
-    for scope in ("pair", "device"):
+    for scope in (ThrottleScope.PAIR, ThrottleScope.DEVICE):
         if scope in checks:
             throttle_clear(studio_id=studio.pk, scope=scope, key=checks[scope])
     return LoginResult(account)
@@ -125,7 +130,7 @@ def login_attempt(
 def current_password_problem(*, account: Account, password: str) -> str:
     """Empty when ``password`` is the account's; else what to say. Failures are throttled
     per account like failed logins are."""
-    checks = {"current": str(account.uuid)}
+    checks = {ThrottleScope.CURRENT: str(account.uuid)}
     if not throttle_take(studio_id=account.studio_id, checks=checks):
         return TOO_MANY
     if not check_password(password, account.password):
@@ -147,7 +152,7 @@ def code_attempt(*, studio: Studio, code: str, address: str) -> CodeResult:
     """The private or public session with this event code (the open one, else the latest
     expired one), throttled per address. Wrong and unknown codes look the same; a code
     that two open sessions share opens neither."""
-    checks = {"code": address}
+    checks = {ThrottleScope.CODE: address}
     if not throttle_take(studio_id=studio.pk, checks=checks):
         return CodeResult(None, TOO_MANY)
     code = normalize_code(code)

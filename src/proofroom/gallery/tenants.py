@@ -206,6 +206,11 @@ def studio_payments_configure(
     return studio
 
 
+def studios_listed() -> list[Studio]:
+    """Every studio this gallery serves, for the directory at its root."""
+    return list(Studio.objects.all())
+
+
 def studio_for_landing() -> Studio | None:
     """The studio shown at the gallery's root: the only one, when there is only one."""
     studios = list(Studio.objects.all()[:2])

@@ -48,7 +48,7 @@ from proofroom.gallery.grid import (
     session_groups,
     session_images,
 )
-from proofroom.gallery.tenants import Studio, studio_for_landing
+from proofroom.gallery.tenants import studio_for_landing, studios_listed
 from proofroom.gallery.views.base import (
     expired,
     gallery_page,
@@ -86,7 +86,7 @@ def root(request: HttpRequest) -> HttpResponseBase:
     """The only studio's landing page, or the list of studios this gallery serves."""
     studio = studio_for_landing()
     if studio is None:
-        return render_page(request, None, "directory.html", {"studios": Studio.objects.all()})
+        return render_page(request, None, "directory.html", {"studios": studios_listed()})
     return landing(request, studio.slug)
 
 
@@ -184,43 +184,71 @@ def home(request: HttpRequest, visitor: Visitor) -> HttpResponse:
     return render_page(request, visitor, "home.html", {"sessions": sessions})
 
 
-@require_http_methods(["GET", "POST"])
+def _account_page(
+    request: HttpRequest,
+    visitor: Visitor,
+    *,
+    name_form: ChangeUsernameForm | None = None,
+    password_form: ChangePasswordForm | None = None,
+) -> HttpResponse:
+    person = visitor.account
+    assert person is not None
+    if name_form is None:
+        name_form = ChangeUsernameForm(account=person, initial={"username": person.username})
+    if password_form is None:
+        password_form = ChangePasswordForm(account=person)
+    return render_page(
+        request, visitor, "account.html", {"name_form": name_form, "password_form": password_form}
+    )
+
+
+@require_safe
 @gallery_page()
 def account(request: HttpRequest, visitor: Visitor) -> HttpResponse:
-    """Change the user name or the password; either needs the current password."""
+    """The user name and the password, each with its form; either needs the current
+    password."""
+    if visitor.account is None:
+        return sign_in_redirect(request, visitor.studio)
+    return _account_page(request, visitor)
+
+
+@require_POST
+@gallery_page()
+def account_username(request: HttpRequest, visitor: Visitor) -> HttpResponse:
+    """Change the user name."""
     person, studio = visitor.account, visitor.studio
     if person is None:
         return sign_in_redirect(request, studio)
-    action = request.POST.get("action") if request.method == "POST" else None
-    name_form = ChangeUsernameForm(
-        request.POST if action == "username" else None,
-        account=person,
-        initial={"username": person.username},
-    )
-    password_form = ChangePasswordForm(
-        request.POST if action == "password" else None, account=person
-    )
-    if action == "username" and name_form.is_valid():
+    form = ChangeUsernameForm(request.POST, account=person, initial={"username": person.username})
+    if form.is_valid():
         try:
-            account_change_username(account=person, username=name_form.cleaned_data["username"])
+            account_change_username(account=person, username=form.cleaned_data["username"])
         except ValidationError as error:
-            name_form.add_error("username", error)
+            form.add_error("username", error)
         else:
             messages.success(request, f"Your user name is now {person.username}.")
             return redirect("gallery:account", studio.slug)
-    if action == "password" and password_form.is_valid():
+    return _account_page(request, visitor, name_form=form)
+
+
+@require_POST
+@gallery_page()
+def account_password(request: HttpRequest, visitor: Visitor) -> HttpResponse:
+    """Change the password; this browser stays signed in, every other one is signed out."""
+    person, studio = visitor.account, visitor.studio
+    if person is None:
+        return sign_in_redirect(request, studio)
+    form = ChangePasswordForm(request.POST, account=person)
+    if form.is_valid():
         try:
-            new_password = password_form.cleaned_data["new_password"]
-            account_set_password(account=person, password=new_password)
+            account_set_password(account=person, password=form.cleaned_data["new_password"])
         except ValidationError as error:
-            password_form.add_error("new_password", error)
+            form.add_error("new_password", error)
         else:
             visitors.visitor_password_changed(request, studio, person)
             messages.success(request, "Your password is changed.")
             return redirect("gallery:account", studio.slug)
-    return render_page(
-        request, visitor, "account.html", {"name_form": name_form, "password_form": password_form}
-    )
+    return _account_page(request, visitor, password_form=form)
 
 
 # --------------------------------------------------------------------------- events and galleries

@@ -19,13 +19,13 @@ from proofroom.gallery import access
 from proofroom.gallery.accounts import Account
 from proofroom.gallery.events import OnlineSession
 from proofroom.gallery.grid import image_of_session, session_images
+from proofroom.gallery.store import carts
 from proofroom.gallery.store.carts import (
     Cart,
     OrderRefused,
     cart_add,
     cart_count,
     cart_line_of,
-    cart_line_remove,
     cart_line_set_quantity,
     cart_of,
     carts_of,
@@ -132,14 +132,11 @@ def cart(request: HttpRequest, visitor: Visitor) -> HttpResponse:
 @require_POST
 @gallery_page()
 def cart_line(request: HttpRequest, visitor: Visitor, line_id: int) -> HttpResponse:
-    """Change a line's quantity (0 or the Remove button takes it out)."""
+    """Change a line's quantity (0 takes it out)."""
     if visitor.account is None:
         return sign_in_redirect(request, visitor.studio)
     line = cart_line_of(account=visitor.account, line_id=line_id)
     back = reverse("gallery:cart", args=[visitor.studio.slug])
-    if request.POST.get("action") == "remove":
-        cart_line_remove(line=line)
-        return answer(request, back=back, message=f"{line.product_name} removed.")
     form = QuantityForm(request.POST)
     if not form.is_valid():
         return answer(request, back=back, error="Enter a quantity from 0 to 99.")
@@ -148,6 +145,18 @@ def cart_line(request: HttpRequest, visitor: Visitor, line_id: int) -> HttpRespo
     except OrderRefused as refused:
         return answer(request, back=back, error=refused.detail)
     return answer(request, back=back, message="Your cart is updated.")
+
+
+@require_POST
+@gallery_page()
+def cart_line_remove(request: HttpRequest, visitor: Visitor, line_id: int) -> HttpResponse:
+    """Take a line out of the cart."""
+    if visitor.account is None:
+        return sign_in_redirect(request, visitor.studio)
+    line = cart_line_of(account=visitor.account, line_id=line_id)
+    back = reverse("gallery:cart", args=[visitor.studio.slug])
+    carts.cart_line_remove(line=line)
+    return answer(request, back=back, message=f"{line.product_name} removed.")
 
 
 @require_http_methods(["GET", "POST"])
