@@ -19,6 +19,7 @@ from proofroom.gallery.db import atomic
 from proofroom.gallery.store.models import Order, OrderPayment, OrderStatus, WebhookEvent
 from proofroom.gallery.store.orders import order_mark_placed, order_tell_studio
 from proofroom.gallery.tenants import Studio
+from proofroom.payments import gateway_for
 from proofroom.payments.base import (
     CheckoutRequest,
     CheckoutStart,
@@ -33,8 +34,6 @@ log = logging.getLogger(__name__)
 def studio_gateway(studio: Studio) -> Gateway:
     """The studio's gateway with its (unsealed) credentials. Raises GatewayError, without
     the details (they are logged), when its stored secrets cannot be opened."""
-    from proofroom.payments import gateway_for
-
     try:
         secret_key = unseal(studio.stripe_secret_key)
         webhook_secret = unseal(studio.stripe_webhook_secret)

@@ -10,9 +10,10 @@ from django.db import models
 from proofroom.core.money import format_money
 from proofroom.gallery.accounts import Account
 from proofroom.gallery.events import OnlineImage, OnlineSession
-from proofroom.gallery.tenants import PaymentGateway, Studio
+from proofroom.gallery.tenants import Studio
+from proofroom.payments.base import PaymentGateway
 from proofroom.sync import protocol
-from proofroom.sync.protocol import Delivery
+from proofroom.sync.protocol import Delivery, ProductCategory
 
 # --------------------------------------------------------------------------- orders
 
@@ -56,7 +57,9 @@ class Order(models.Model):
     ship_to = models.JSONField(default=dict, blank=True)
     note = models.TextField(blank=True, max_length=2000)
     status = models.CharField(max_length=20, choices=OrderStatus.choices)
-    gateway = models.CharField(max_length=20, default=PaymentGateway.MANUAL)
+    gateway = models.CharField(
+        max_length=20, choices=PaymentGateway.choices, default=PaymentGateway.MANUAL
+    )
     checkout_id = models.CharField(max_length=255, blank=True)
     # Checkouts replaced after they expired unpaid; part of the gateway's idempotency key.
     checkout_attempt = models.PositiveSmallIntegerField(default=0)
@@ -98,7 +101,9 @@ class OrderLine(models.Model):
     product_uuid = models.UUIDField()
     name = models.CharField(max_length=120)
     size = models.CharField(max_length=40, blank=True)
-    category = models.CharField(max_length=10)
+    category = models.CharField(
+        max_length=10, choices=[(c.value, c.name.title()) for c in ProductCategory]
+    )
     image = models.ForeignKey(OnlineImage, null=True, on_delete=models.SET_NULL, related_name="+")
     image_uuid = models.UUIDField()
     image_file_name = models.CharField(max_length=255)
@@ -128,7 +133,7 @@ class OrderPayment(models.Model):
     studio = models.ForeignKey(Studio, on_delete=models.CASCADE, related_name="+")
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="payments")
     uuid = models.UUIDField(default=uuid.uuid4, editable=False)
-    gateway = models.CharField(max_length=20)
+    gateway = models.CharField(max_length=20, choices=PaymentGateway.choices)
     reference = models.CharField(max_length=255, help_text="The gateway's id of the payment.")
     checkout_id = models.CharField(max_length=255, blank=True)
     amount = models.PositiveIntegerField()
@@ -151,7 +156,7 @@ class WebhookEvent(models.Model):
     """A gateway event already acted on: the same event again is a no-op."""
 
     studio = models.ForeignKey(Studio, on_delete=models.CASCADE, related_name="+")
-    gateway = models.CharField(max_length=20)
+    gateway = models.CharField(max_length=20, choices=PaymentGateway.choices)
     event_id = models.CharField(max_length=255)
     received_at = models.DateTimeField(auto_now_add=True)
 

@@ -21,7 +21,7 @@ from proofroom.gallery.store.confirmation import order_mails_queue
 from proofroom.gallery.store.models import Order, OrderLine, OrderStatus
 from proofroom.gallery.store.packages import package_slots
 from proofroom.gallery.store.pricing import CartPrice, PricedLine, cart_price
-from proofroom.gallery.tenants import PaymentGateway
+from proofroom.payments.base import PaymentGateway
 from proofroom.sync import protocol
 from proofroom.sync.protocol import Delivery, ProductCategory
 

@@ -17,8 +17,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from proofroom.gallery.store.checkout import PaymentMismatch, order_payment_record, studio_gateway
-from proofroom.gallery.tenants import PaymentGateway, Studio
-from proofroom.payments.base import GatewayError, WebhookRejected
+from proofroom.gallery.tenants import Studio
+from proofroom.payments.base import GatewayError, PaymentGateway, WebhookRejected
 
 log = logging.getLogger(__name__)
 

@@ -47,7 +47,7 @@ from proofroom.gallery.views.base import (
     wants_json,
 )
 from proofroom.gallery.visitors import Visitor
-from proofroom.payments.base import GatewayError
+from proofroom.payments.base import GatewayError, PaymentGateway
 from proofroom.sync.protocol import Delivery
 
 SIGN_IN_TO_ORDER = "Sign in or create a guest login to order."
@@ -240,7 +240,7 @@ def _checkout_page(
             "price": price,
             "by_delivery": by_delivery,
             "form": form,
-            "card": visitor.studio.payment_gateway != "manual",
+            "card": visitor.studio.payment_gateway != PaymentGateway.MANUAL,
         },
     )
 
