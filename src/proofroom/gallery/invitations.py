@@ -11,8 +11,8 @@ from django.core.mail import send_mail
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 
+from proofroom.core.dates import date_display
 from proofroom.gallery.accounts import Account
 from proofroom.gallery.events import (
     Invitation,
@@ -65,7 +65,7 @@ def invitation_send(
         f"{invited_by.full_name} has invited you to view the photographs of "
         f"“{session.title}” from {studio.name}.\n\n"
         f"Open the gallery:\n{link_for(invitation.token)}\n\n"
-        f"The gallery is online until {date_format(session.expire_date, 'j F Y')}.\n"
+        f"The gallery is online until {date_display(session.expire_date)}.\n"
     )
     try:
         send_mail(

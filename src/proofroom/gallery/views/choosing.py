@@ -11,9 +11,9 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
-from django.utils.dateformat import format as date_format
 from django.views.decorators.http import require_POST
 
+from proofroom.core.dates import date_display
 from proofroom.gallery import access
 from proofroom.gallery.accounts import Account
 from proofroom.gallery.choices import favourite_count, own_group
@@ -217,7 +217,7 @@ def yearbook(request: HttpRequest, visitor: Visitor, session_uuid: uuid.UUID) ->
     except YearbookClosed as closed:
         return answer(request, back=back, error=_problem(closed))
     assert session.yearbook_deadline is not None  # yearbook_pick refuses a session without one
-    until = date_format(session.yearbook_deadline, "j F Y")
+    until = date_display(session.yearbook_deadline)
     return answer(
         request,
         back=back,
