@@ -20,7 +20,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from proofroom.gallery.accounts import Account, account_guest_create, account_set_password
-from proofroom.gallery.blobs import blob_put
+from proofroom.gallery.blob_writes import blob_put
 from proofroom.gallery.events import OnlineSession
 from proofroom.gallery.publishing import client_put, session_publish
 from proofroom.gallery.tenants import Studio

@@ -31,7 +31,7 @@ demo.DEMO_PHOTO_SIZE = (360, 240)
 demo.DEMO_SESSIONS = [(*row[:5], min(row[5], 4), row[6]) for row in demo.DEMO_SESSIONS]
 demo.demo_load(out=io.StringIO())
 demo.demo_connect_and_publish(base_url=sys.argv[1])
-from proofroom.gallery.orders import Order
+from proofroom.gallery.store.models import Order
 print(Order.objects.count())
 """
 

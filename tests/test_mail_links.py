@@ -15,7 +15,7 @@ from django.test import Client
 
 from proofroom.core.public_url import listening_url, public_url_follow_listener
 from proofroom.gallery.accounts import Account
-from proofroom.gallery.orders import Order
+from proofroom.gallery.store.models import Order
 from proofroom.gallery.tenants import Studio
 from tests.cast import sign_in
 from tests.gallery.shop import PICKUP, add, checkout_url, shop_session

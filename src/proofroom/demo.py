@@ -198,14 +198,10 @@ def demo_orders_place() -> int:
     Placed once; returns how many were placed now."""
     from proofroom.gallery.accounts import Account, account_guest_create
     from proofroom.gallery.events import OnlineSession
-    from proofroom.gallery.orders import (
-        Order,
-        cart_add,
-        cart_for,
-        cart_line_package,
-        cart_line_pick,
-        order_place,
-    )
+    from proofroom.gallery.store.carts import cart_add, cart_for
+    from proofroom.gallery.store.models import Order
+    from proofroom.gallery.store.orders import order_place
+    from proofroom.gallery.store.packages import cart_line_package, cart_line_pick
 
     desk_session = _demo_online_session()
     if desk_session is None:

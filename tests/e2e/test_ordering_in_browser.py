@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from proofroom.gallery.accounts import Account
-from proofroom.gallery.orders import Order
+from proofroom.gallery.store.models import Order
 from proofroom.studio.invoices.models import Invoice
 from proofroom.studio.sessions import Session
 from proofroom.studio.synchronizer.runs import SyncKind, SyncRun, SyncStatus

@@ -16,7 +16,7 @@ import pytest
 from django.test import Client
 
 from proofroom.gallery.feed import Change
-from proofroom.gallery.orders import Order, OrderPayment, OrderStatus, WebhookEvent
+from proofroom.gallery.store.models import Order, OrderPayment, OrderStatus, WebhookEvent
 from proofroom.gallery.tenants import Studio, studio_payments_configure
 from proofroom.sync import protocol
 from proofroom.sync.protocol import ChangeKind

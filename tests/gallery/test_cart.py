@@ -10,7 +10,8 @@ import pytest
 from django.test import Client
 
 from proofroom.gallery.accounts import Account
-from proofroom.gallery.orders import Cart, CartLine, cart_price, tax_on
+from proofroom.gallery.store.carts import Cart, CartLine
+from proofroom.gallery.store.pricing import cart_price, tax_on
 from proofroom.gallery.tenants import Studio
 from proofroom.sync.protocol import Delivery, EventType
 from tests.cast import make_client, make_guest, publish, sign_in, today
@@ -95,7 +96,7 @@ def test_a_quantity_is_changed_and_a_line_removed_from_the_cart_page(
     add(shopper, shop, image=1)
     first, second = CartLine.objects.filter(cart__account=ada).order_by("pk")
     shopper.post(f"/s/northlight/cart/lines/{first.pk}/", {"quantity": "4"})
-    shopper.post(f"/s/northlight/cart/lines/{second.pk}/", {"action": "remove"})
+    shopper.post(f"/s/northlight/cart/lines/{second.pk}/remove/")
     assert lines_of(ada) == [("Print 8×10 in", "IMG_0001.jpg", 4)]
     shopper.post(f"/s/northlight/cart/lines/{first.pk}/", {"quantity": "0"})
     assert lines_of(ada) == []
@@ -152,7 +153,7 @@ def test_another_account_cannot_touch_a_line_of_the_cart(
     rex = make_client(rival_studio, first="Rex", last="Rival", email="rex@rival.example")
     rival = Client()
     sign_in(rival, rex)
-    assert rival.post(f"/s/rival/cart/lines/{line.pk}/", {"action": "remove"}).status_code == 404
+    assert rival.post(f"/s/rival/cart/lines/{line.pk}/remove/").status_code == 404
     assert lines_of(ada) == [("Print 8×10 in", "IMG_0001.jpg", 1)]
 
 

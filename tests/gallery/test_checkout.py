@@ -9,20 +9,14 @@ import uuid
 import pytest
 from django.test import Client
 
-from proofroom.gallery import orders as orders_module
 from proofroom.gallery.accounts import Account
 from proofroom.gallery.events import OnlineSession
 from proofroom.gallery.feed import Change
-from proofroom.gallery.orders import (
-    Cart,
-    CartLine,
-    Order,
-    OrderRefused,
-    OrderStatus,
-    cart_for,
-    order_place,
-)
 from proofroom.gallery.publishing import pricelist_put
+from proofroom.gallery.store import orders as orders_module
+from proofroom.gallery.store.carts import Cart, CartLine, OrderRefused, cart_for
+from proofroom.gallery.store.models import Order, OrderStatus
+from proofroom.gallery.store.orders import order_place
 from proofroom.gallery.tenants import Studio
 from proofroom.sync import protocol
 from proofroom.sync.protocol import ChangeKind, Delivery

@@ -13,7 +13,7 @@ import pytest
 from django.test import Client
 
 from proofroom.gallery.accounts import Account
-from proofroom.gallery.orders import Order, OrderPayment
+from proofroom.gallery.store.models import Order, OrderPayment
 from tests.cast import CSRF_TOKEN, sign_in
 from tests.conftest import needs_postgresql
 from tests.fakes.stripe_api import FakeStripe

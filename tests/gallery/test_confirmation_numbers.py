@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from proofroom.gallery.accounts import Account
-from proofroom.gallery.orders import Order
+from proofroom.gallery.store.models import Order
 from proofroom.gallery.tenants import Studio
 from proofroom.sync import protocol
 from tests.cast import make_client, sign_in

@@ -270,14 +270,13 @@ class TestAccountPage:
     ) -> None:
         sign_in(client, ada)
         response = client.post(
-            "/s/northlight/account/",
-            {"action": "username", "name-username": "ada.s", "name-current_password": "nope"},
+            "/s/northlight/account/username/",
+            {"name-username": "ada.s", "name-current_password": "nope"},
         )
         assert "That is not your current password." in response.content.decode()
         response = client.post(
-            "/s/northlight/account/",
+            "/s/northlight/account/username/",
             {
-                "action": "username",
                 "name-username": "ada.s",
                 "name-current_password": OWN_PASSWORD,
             },
@@ -295,9 +294,8 @@ class TestAccountPage:
         make_client(gallery_studio, first="Bea", last="Lima", email="bea@lima.example")
         sign_in(client, ada)
         response = client.post(
-            "/s/northlight/account/",
+            "/s/northlight/account/username/",
             {
-                "action": "username",
                 "name-username": "BEA@lima.example",
                 "name-current_password": OWN_PASSWORD,
             },
@@ -311,9 +309,8 @@ class TestAccountPage:
         elsewhere = Client()
         sign_in(elsewhere, ada)
         response = client.post(
-            "/s/northlight/account/",
+            "/s/northlight/account/password/",
             {
-                "action": "password",
                 "pw-current_password": OWN_PASSWORD,
                 "pw-new_password": "a-brand-new-secret-9",
                 "pw-repeat_password": "a-brand-new-secret-9",
@@ -327,9 +324,8 @@ class TestAccountPage:
     def test_the_new_password_follows_the_rules(self, client: Client, ada: Account) -> None:
         sign_in(client, ada)
         response = client.post(
-            "/s/northlight/account/",
+            "/s/northlight/account/password/",
             {
-                "action": "password",
                 "pw-current_password": OWN_PASSWORD,
                 "pw-new_password": "souza",
                 "pw-repeat_password": "souza",

@@ -10,7 +10,9 @@ from django.test import Client
 from django.utils import timezone
 
 from proofroom.gallery.accounts import Account
-from proofroom.gallery.orders import Order, cart_for, order_place
+from proofroom.gallery.store.carts import cart_for
+from proofroom.gallery.store.models import Order
+from proofroom.gallery.store.orders import order_place
 from proofroom.gallery.tenants import Studio
 from tests.cast import sign_in
 from tests.gallery.shop import add, shop_session
@@ -53,3 +55,22 @@ def test_the_studios_today_is_the_day_in_its_zone(
     assert auckland.today() == dt.date(2026, 11, 29)
     auckland.time_zone = "Not/A_Zone"
     assert auckland.today() == dt.date(2026, 11, 28)
+
+
+def test_a_zone_this_machine_does_not_know_shows_utc_not_nothing(
+    client: Client, gallery_studio: Studio, ada: Account
+) -> None:
+    """Issue 12: pages read the studio's zone the one way "today" does (core.dates): a zone
+    name the zone database lacks is UTC, where the template's own lookup showed no time."""
+    gallery_studio.time_zone = "Not/A_Zone"
+    gallery_studio.save()
+    shop = shop_session(gallery_studio, ada)
+    sign_in(client, ada)
+    add(client, shop, image=0)
+    order = order_place(cart=cart_for(account=ada, session=shop.session), delivery="pickup")
+    Order.objects.filter(pk=order.pk).update(created_at=MOMENT)
+
+    detail = client.get(f"/s/northlight/orders/{order.display_number}/").content.decode()
+    assert "28 November 2026, 23:30" in detail
+    history = client.get("/s/northlight/orders/").content.decode()
+    assert "28 November 2026" in history

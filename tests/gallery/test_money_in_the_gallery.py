@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from proofroom.gallery.accounts import Account
-from proofroom.gallery.orders import Order
+from proofroom.gallery.store.models import Order
 from proofroom.gallery.tenants import Studio
 from tests.cast import publish, sign_in
 from tests.gallery.shop import PICKUP, PRINT_5X7, add, checkout_url, price_list, selling, terms

@@ -28,7 +28,7 @@ from proofroom.gallery.mail import (
     mail_queue,
     retry_delay,
 )
-from proofroom.gallery.orders import Order
+from proofroom.gallery.store.models import Order
 from proofroom.gallery.tenants import Studio
 from tests.cast import free_port, make_client, sign_in
 from tests.gallery.shop import PICKUP, add, checkout_url, shop_session, terms

@@ -8,7 +8,10 @@ from django.test import Client
 
 from proofroom.gallery.accounts import Account
 from proofroom.gallery.feed import changes_ack, feed_head
-from proofroom.gallery.orders import Order, cart_for, order_payment_record, order_place
+from proofroom.gallery.store.carts import cart_for
+from proofroom.gallery.store.checkout import order_payment_record
+from proofroom.gallery.store.models import Order
+from proofroom.gallery.store.orders import order_place
 from proofroom.gallery.tenants import Studio, studio_payments_configure
 from proofroom.payments.base import PaymentEvent
 from proofroom.sync.protocol import ChangeKind

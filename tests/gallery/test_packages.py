@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from proofroom.gallery.accounts import Account
 from proofroom.gallery.events import OnlineSession
-from proofroom.gallery.orders import CartLine, Order
+from proofroom.gallery.store.carts import CartLine
+from proofroom.gallery.store.models import Order
 from proofroom.gallery.tenants import Studio
 from tests.cast import make_client, publish, sign_in
 from tests.gallery.shop import (
@@ -105,7 +106,8 @@ def test_a_photograph_of_another_gallery_is_refused_and_nothing_changes(
 def test_a_piece_the_package_does_not_have_is_refused(
     client: Client, shop, package_line: CartLine
 ) -> None:  # type: ignore[no-untyped-def]
-    from proofroom.gallery.orders import OrderRefused, cart_line_pick
+    from proofroom.gallery.store.carts import OrderRefused
+    from proofroom.gallery.store.packages import cart_line_pick
 
     with pytest.raises(OrderRefused, match="choose its photographs again"):
         cart_line_pick(line=package_line, picks={f"{PRINT_8X10}:9": str(shop.images[0].uuid)})

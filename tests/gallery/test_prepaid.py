@@ -64,6 +64,8 @@ def prepaid(gallery_studio: Studio, ada: Account, published: Published) -> Prepa
 
 
 PAGE = f"/s/northlight/prepaid/{INVOICE}/"
+SAVE = f"{PAGE}save/"
+SUBMIT = f"{PAGE}submit/"
 
 
 def picks(published: Published, prints: int | None, canvas: int | None) -> dict[str, str]:
@@ -104,15 +106,15 @@ def test_a_prepaid_order_shows_on_the_clients_account_with_its_items(
 def test_picking_and_submitting_sends_the_picks_to_the_studio_once(
     viewer: Client, prepaid: PrepaidOrder, published: Published
 ) -> None:
-    viewer.post(PAGE, {**picks(published, 3, None), "action": "save"})
+    viewer.post(SAVE, picks(published, 3, None))
     assert chosen(prepaid) == {PRINTS: "IMG_0004.jpg", CANVAS: None}
     assert prepaid_changes() == []  # kept, not sent
 
-    refused = viewer.post(PAGE, {"action": "submit"}, follow=True).content.decode()
+    refused = viewer.post(SUBMIT, follow=True).content.decode()
     assert "Choose an image for every item first: 1 × Gallery canvas 16×20 in." in refused
     assert prepaid_changes() == []
 
-    done = viewer.post(PAGE, {**picks(published, None, 7), "action": "submit"}, follow=True)
+    done = viewer.post(SUBMIT, picks(published, None, 7), follow=True)
     assert "Your choices are sent to the studio." in done.content.decode()
     assert "Sent to the studio" in done.content.decode()
     (sent,) = prepaid_changes()
@@ -126,7 +128,7 @@ def test_picking_and_submitting_sends_the_picks_to_the_studio_once(
 def test_picks_can_be_changed_and_sent_again_and_the_studio_receives_them(
     viewer: Client, gallery_studio: Studio, prepaid: PrepaidOrder, published: Published
 ) -> None:
-    viewer.post(PAGE, {**picks(published, 0, 1), "action": "submit"})
+    viewer.post(SUBMIT, picks(published, 0, 1))
     changes_ack(
         studio_id=gallery_studio.pk,
         kind=ChangeKind.PREPAID,
@@ -134,10 +136,10 @@ def test_picks_can_be_changed_and_sent_again_and_the_studio_receives_them(
     )
     assert "Received by the studio" in viewer.get(PAGE).content.decode()
 
-    viewer.post(PAGE, {**picks(published, 5, 1), "action": "save"})
+    viewer.post(SAVE, picks(published, 5, 1))
     page = viewer.get(PAGE).content.decode()
     assert "You changed your choices since you sent them" in page
-    viewer.post(PAGE, {**picks(published, 5, 1), "action": "submit"})
+    viewer.post(SUBMIT, picks(published, 5, 1))
     first, second = prepaid_changes()
     assert {p.image for p in first.picks} == {published.images[0].uuid, published.images[1].uuid}
     assert {p.image for p in second.picks} == {published.images[5].uuid, published.images[1].uuid}
@@ -154,8 +156,8 @@ def test_an_image_of_another_session_is_refused(
     published: Published,
 ) -> None:
     other = publish(gallery_studio, ada, images=2, title="Another day")
-    data = {f"item-{PRINTS}": str(other.images[0].uuid), "action": "save"}
-    page = viewer.post(PAGE, data, follow=True).content.decode()
+    data = {f"item-{PRINTS}": str(other.images[0].uuid)}
+    page = viewer.post(SAVE, data, follow=True).content.decode()
     assert "Choose images of this order&#x27;s gallery only." in page
     assert chosen(prepaid) == {PRINTS: None, CANVAS: None}
     with pytest.raises(PrepaidRefused):
@@ -169,7 +171,7 @@ def test_no_one_else_sees_a_clients_prepaid_order(
     mia = make_guest(gallery_studio)
     sign_in(client, mia)
     assert client.get(PAGE).status_code == 404
-    assert client.post(PAGE, {"action": "submit"}).status_code == 404
+    assert client.post(SUBMIT).status_code == 404
     assert "Invoice 1042" not in client.get("/s/northlight/account/").content.decode()
     rex = make_client(rival_studio, first="Rex", last="Rival", email="rex@rival.example")
     rival = Client()
@@ -200,7 +202,7 @@ def test_a_prepaid_order_on_a_public_event_lets_its_client_view_the_event(
     assert client.get(PAGE).status_code == 200
     thumb = f"/s/northlight/i/{school.images[2].uuid}/thumb/"
     assert client.get(thumb).status_code == 200
-    client.post(PAGE, {f"item-{PRINTS}": str(school.images[2].uuid), "action": "submit"})
+    client.post(SUBMIT, {f"item-{PRINTS}": str(school.images[2].uuid)})
     (sent,) = prepaid_changes()
     assert sent.picks[0].image == school.images[2].uuid
 
@@ -212,7 +214,7 @@ def test_a_re_upload_replaces_the_items_and_keeps_the_picks_of_those_that_remain
     prepaid: PrepaidOrder,
     published: Published,
 ) -> None:
-    viewer.post(PAGE, {**picks(published, 2, 4), "action": "save"})
+    viewer.post(SAVE, picks(published, 2, 4))
     again = upload(
         gallery_studio,
         ada,
@@ -261,7 +263,7 @@ def test_after_the_session_expires_the_picks_can_no_longer_change(
     )
     page = viewer.get(PAGE).content.decode()
     assert "This gallery has expired; your choices can no longer be changed." in page
-    viewer.post(PAGE, {**picks(published, 0, 1), "action": "submit"})
+    viewer.post(SUBMIT, picks(published, 0, 1))
     assert chosen(prepaid) == {PRINTS: None, CANVAS: None} and prepaid_changes() == []
 
 
@@ -316,5 +318,5 @@ def test_a_prepaid_order_on_another_clients_session_is_refused_and_never_shown(
     sign_in(client, pia)
     assert "Invoice 7" not in client.get("/s/northlight/account/").content.decode()
     assert client.get(PAGE).status_code == 404
-    assert client.post(PAGE, {f"item-{PRINTS}": str(published.images[0].uuid)}).status_code == 404
+    assert client.post(SAVE, {f"item-{PRINTS}": str(published.images[0].uuid)}).status_code == 404
     assert client.get(f"/s/northlight/i/{published.images[0].uuid}/thumb/").status_code == 404

@@ -16,7 +16,7 @@ from django.conf import settings as django_settings
 from django.db import connections
 
 from proofroom.core.sealing import UnsealError, seal, unseal
-from proofroom.gallery.orders import studio_gateway
+from proofroom.gallery.store.checkout import studio_gateway
 from proofroom.gallery.tenants import Studio, studio_payments_configure, studio_secrets_reseal
 from proofroom.payments.base import GatewayError, WebhookRejected
 

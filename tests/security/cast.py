@@ -16,9 +16,11 @@ from django.test import Client
 
 from proofroom.gallery.accounts import Account
 from proofroom.gallery.events import Invitation, OnlineSession
-from proofroom.gallery.orders import CartLine, Order, cart_add, cart_for, order_place
 from proofroom.gallery.prepaid import PrepaidOrder, prepaid_put
 from proofroom.gallery.selections import ClientGroup, client_group_add, client_group_create
+from proofroom.gallery.store.carts import CartLine, cart_add, cart_for
+from proofroom.gallery.store.models import Order
+from proofroom.gallery.store.orders import order_place
 from proofroom.gallery.tenants import Studio, api_key_create, studio_create
 from proofroom.sync import protocol
 from tests.cast import (

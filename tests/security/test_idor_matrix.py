@@ -121,11 +121,23 @@ PROBES: dict[str, Probe] = {
     "cart_line": Probe(
         "post", lambda c: {"line_id": c.line.pk}, data=lambda c, real: {"quantity": "2"}, login=True
     ),
+    # Last of the owner's line probes: the owner's pass takes the line out.
+    "cart_line_remove": Probe("post", lambda c: {"line_id": c.line.pk}, login=True),
     "cart_package": Probe("get", lambda c: {"line_id": c.package_line.pk}, login=True),
     "order": Probe("get", lambda c: {"number": c.order.display_number}, login=True),
     # With the manual gateway the order is placed unpaid, not awaiting a card: "paid already".
     "order_pay": Probe("post", lambda c: {"number": c.order.display_number}, owner=302, login=True),
     "prepaid": Probe("get", lambda c: {"order_uuid": c.prepaid.uuid}, login=True),
+    "prepaid_save": Probe(
+        "post",
+        lambda c: {"order_uuid": c.prepaid.uuid},
+        owner=302,
+        data=lambda c, real: {f"item-{c.prepaid.items.first().uuid}": str(c.shop.images[0].uuid)},
+        login=True,
+    ),
+    "prepaid_submit": Probe(
+        "post", lambda c: {"order_uuid": c.prepaid.uuid}, owner=302, login=True
+    ),
     "thumb": Probe("get", lambda c: {"image_uuid": c.shop.images[1].uuid}),
     "preview": Probe("get", lambda c: {"image_uuid": c.shop.images[1].uuid}),
 }
@@ -139,6 +151,8 @@ NOT_OWNED: dict[str, str] = {
     "logout": "signing out",
     "home": "the signed-in visitor's own galleries (see test_own_pages_need_a_login)",
     "account": "the signed-in visitor's own account (see test_own_pages_need_a_login)",
+    "account_username": "the signed-in visitor's own user name",
+    "account_password": "the signed-in visitor's own password",
     "events": "public events only",
     "code": "opening an event by its code (throttled, tested in test_gallery_access)",
     "invitation": "a capability link: the emailed token is the proof",
@@ -286,6 +300,7 @@ GUEST_PROBES: dict[str, Probe] = {
         data=lambda c, real: {"quantity": "2"},
         login=True,
     ),
+    "cart_line_remove": Probe("post", lambda c: {"line_id": c.guest_line.pk}, login=True),
     "cart_package": Probe("get", lambda c: {"line_id": c.guest_package_line.pk}, login=True),
     "order": Probe("get", lambda c: {"number": c.guest_order.display_number}, login=True),
     "order_pay": Probe(

@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 
 from proofroom.gallery.events import OnlineSession
-from proofroom.gallery.orders import CartLine
+from proofroom.gallery.store.carts import CartLine
 from proofroom.gallery.tenants import Studio
 from proofroom.sync import protocol
 from tests.cast import make_client, make_guest, sign_in

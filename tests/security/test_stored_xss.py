@@ -21,10 +21,11 @@ from django.test import Client
 
 from proofroom.gallery.catalog import Product as GalleryProduct
 from proofroom.gallery.events import OnlineGroup, OnlineImage
-from proofroom.gallery.orders import Order, order_email_context
 from proofroom.gallery.prepaid import prepaid_put
 from proofroom.gallery.publishing import studio_profile_put
 from proofroom.gallery.selections import client_group_create
+from proofroom.gallery.store.confirmation import order_email_context
+from proofroom.gallery.store.models import Order
 from proofroom.imaging.samples import make_sample_photo
 from proofroom.studio.clients import Client as DeskClient
 from proofroom.studio.downloads import apply_guest, apply_yearbook, yearbook_configure

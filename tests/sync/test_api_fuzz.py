@@ -21,7 +21,7 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
-from proofroom.gallery.blobs import blob_put
+from proofroom.gallery.blob_writes import blob_put
 from proofroom.gallery.db import atomic
 from proofroom.gallery.feed import change_emit
 from proofroom.gallery.publishing import client_put, pricelist_put, session_publish

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from proofroom.gallery.blobs import blob_put
+from proofroom.gallery.blob_writes import blob_put
 from proofroom.gallery.events import OnlineSession
 from proofroom.gallery.tenants import Studio, api_key_create
 from tests.cast import make_client, photo

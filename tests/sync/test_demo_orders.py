@@ -7,7 +7,7 @@ import io
 import pytest
 
 from proofroom import demo
-from proofroom.gallery.orders import Order
+from proofroom.gallery.store.models import Order
 from proofroom.studio.invoices.models import Invoice, InvoiceLine
 from proofroom.studio.synchronizer.runs import SyncKind, SyncRun, SyncStatus
 

@@ -20,7 +20,10 @@ from django.db import connections
 from proofroom.gallery.accounts import Account, account_guest_create
 from proofroom.gallery.db import atomic
 from proofroom.gallery.events import OnlineImage, OnlineSession
-from proofroom.gallery.orders import Order, cart_add, cart_for, order_place, order_view_state
+from proofroom.gallery.store.carts import cart_add, cart_for
+from proofroom.gallery.store.history import order_view_state
+from proofroom.gallery.store.models import Order
+from proofroom.gallery.store.orders import order_place
 from proofroom.studio.invoices.models import Invoice
 from proofroom.studio.synchronizer.runs import SyncKind, SyncRun, SyncStatus
 from tests.conftest import needs_postgresql

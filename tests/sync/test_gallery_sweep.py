@@ -172,13 +172,13 @@ def test_a_put_books_the_sweep_in_the_worker_which_sweeps_when_it_is_due(  # typ
     images = list(Image.objects.filter(session=wedding).order_by("position"))
     mark(wedding, image_ids=[i.pk for i in images[-2:]])
     assert sync().status == SyncStatus.SUCCEEDED
-    booked = DBTaskResult.objects.filter(task_path="proofroom.gallery.tasks.blobs_sweep")
+    booked = DBTaskResult.objects.filter(task_path="proofroom.gallery.sweep.sweep_task")
     assert booked.count() == 1
     assert booked.get().run_after >= timezone.now() + dt.timedelta(hours=23)
     assert Blob.objects.count() == 9
 
     Blob.objects.update(touched_at=timezone.now() - dt.timedelta(hours=30))
-    from proofroom.gallery.tasks import blobs_sweep as booked_sweep
+    from proofroom.gallery.sweep import sweep_task as booked_sweep
 
     result = booked_sweep.call()
 

@@ -26,7 +26,8 @@ from proofroom.cli import build_parser
 from proofroom.gallery.accounts import Account
 from proofroom.gallery.db import atomic
 from proofroom.gallery.events import OnlineImage, OnlineSession
-from proofroom.gallery.orders import cart_add, cart_for, order_place
+from proofroom.gallery.store.carts import cart_add, cart_for
+from proofroom.gallery.store.orders import order_place
 from proofroom.studio.downloads import DownloadCursor
 from proofroom.studio.invoices.models import Invoice
 from proofroom.studio.synchronizer.cli import BUSY, run_sync

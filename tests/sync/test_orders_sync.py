@@ -14,8 +14,8 @@ from django.test import override_settings
 from proofroom.gallery.accounts import Account
 from proofroom.gallery.events import OnlineImage
 from proofroom.gallery.feed import Change, ChangeAck
-from proofroom.gallery.orders import Order, OrderStatus
 from proofroom.gallery.prepaid import PrepaidOrder, prepaid_pick, prepaid_submit
+from proofroom.gallery.store.models import Order, OrderStatus
 from proofroom.gallery.tenants import Studio as GalleryStudio
 from proofroom.gallery.tenants import api_key_create, studio_payments_configure
 from proofroom.studio.dates import studio_today

@@ -18,7 +18,8 @@ import httpx
 import pytest
 from django.core.files.storage import default_storage
 
-from proofroom.gallery.blobs import Blob, blob_key, blob_put
+from proofroom.gallery.blob_writes import blob_put
+from proofroom.gallery.blobs import Blob, blob_key
 from proofroom.gallery.tenants import Studio as GalleryStudio
 from proofroom.gallery.tenants import api_key_create
 from proofroom.imaging.samples import make_sample_photo

@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from proofroom import demo
-from proofroom.gallery.orders import Order
+from proofroom.gallery.store.models import Order
 from proofroom.studio.synchronizer.runs import SyncKind, SyncRun, SyncStatus
 from proofroom.studio.todos.models import Todo, TodoEvent
 from proofroom.studio.todos.selectors import todos_mine

@@ -11,6 +11,7 @@ import datetime as dt
 import zoneinfo
 
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 
 def zone_named(name: str | None) -> zoneinfo.ZoneInfo:
@@ -29,3 +30,8 @@ def local_in(moment: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
 
 def today_in(zone: dt.tzinfo) -> dt.date:
     return timezone.now().astimezone(zone).date()
+
+
+def date_display(day: dt.date) -> str:
+    """A date as pages and mails write it out: 3 December 2026."""
+    return date_format(day, "j F Y")

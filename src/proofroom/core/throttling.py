@@ -25,6 +25,19 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 
 
+class ThrottleScope(models.TextChoices):
+    """What an attempt counter counts; each side keys its limits by these."""
+
+    USER = "user", "A desk user name, from anywhere"
+    ADDRESS = "address", "One address, whatever the user name"
+    PAIR = "pair", "One gallery user name from one address"
+    ACCOUNT = "account", "One gallery user name, from anywhere"
+    DEVICE = "device", "One user name from a browser that signed in to it before"
+    CURRENT = "current", "The current password asked of a signed-in account"
+    CODE = "code", "Event codes from one address"
+    SIGNUP = "signup", "Guest sign-ups from one address"
+
+
 class _Refused(Exception):
     pass
 

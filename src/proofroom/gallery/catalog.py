@@ -6,6 +6,8 @@ import uuid
 
 from django.db import models
 
+from proofroom.sync.protocol import ProductCategory
+
 
 class PriceList(models.Model):
     studio = models.ForeignKey(
@@ -30,7 +32,9 @@ class Product(models.Model):
     price_list = models.ForeignKey(PriceList, on_delete=models.CASCADE, related_name="products")
     uuid = models.UUIDField(default=uuid.uuid4)
     name = models.CharField(max_length=120)
-    category = models.CharField(max_length=10)
+    category = models.CharField(
+        max_length=10, choices=[(c.value, c.name.title()) for c in ProductCategory]
+    )
     size = models.CharField(max_length=40, blank=True)
     price = models.PositiveIntegerField()
     position = models.PositiveIntegerField(default=0)

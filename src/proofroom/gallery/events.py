@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import uuid
 
 from django.db import models
 from django.utils import timezone
@@ -122,3 +123,8 @@ class Invitation(models.Model):
 
 def normalize_code(code: str) -> str:
     return "".join(code.split()).upper()
+
+
+def session_of_studio(*, studio_id: int, session_uuid: uuid.UUID) -> OnlineSession | None:
+    """One of the studio's online sessions by its uuid, if it has it (no access check)."""
+    return OnlineSession.objects.filter(studio_id=studio_id, uuid=session_uuid).first()

@@ -20,6 +20,7 @@ from typing import Any
 from django.db import models, transaction
 
 from proofroom.gallery.db import atomic
+from proofroom.sync.protocol import ChangeKind
 
 
 class FeedCounter(models.Model):
@@ -43,7 +44,7 @@ class Change(models.Model):
     id = models.BigAutoField(primary_key=True)
     studio = models.ForeignKey("gallery.Studio", on_delete=models.CASCADE, related_name="changes")
     seq = models.BigIntegerField(help_text="The studio's sequence number: its commit order.")
-    kind = models.CharField(max_length=20)
+    kind = models.CharField(max_length=20, choices=[(k.value, k.name.title()) for k in ChangeKind])
     payload = models.JSONField()
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -66,7 +67,7 @@ class ChangeAck(models.Model):
     """The highest sequence of one kind the studio says it applied."""
 
     studio = models.ForeignKey("gallery.Studio", on_delete=models.CASCADE, related_name="acks")
-    kind = models.CharField(max_length=20)
+    kind = models.CharField(max_length=20, choices=[(k.value, k.name.title()) for k in ChangeKind])
     upto = models.BigIntegerField(default=0)
     acked_at = models.DateTimeField(auto_now=True)
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from django import forms
 
-from proofroom.gallery.access import current_password_problem
 from proofroom.gallery.accounts import Account
+from proofroom.gallery.logins import current_password_problem
 
 
 class LoginForm(forms.Form):

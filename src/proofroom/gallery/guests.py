@@ -15,9 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from proofroom.core.throttling import ThrottleScope
 from proofroom.gallery.accounts import (
     Account,
     AccountKind,
@@ -28,9 +30,12 @@ from proofroom.gallery.db import atomic
 from proofroom.gallery.events import OnlineSession
 from proofroom.gallery.mail import MailKind, mail_queue, mail_send_on_commit
 from proofroom.gallery.tenants import Studio
+from proofroom.gallery.throttle import throttle_take
 
 LINK_VALID = dt.timedelta(days=3)
 _SALT = "proofroom.gallery.guest-confirm"
+
+SIGNUPS_TOO_MANY = "Too many new logins from here; try again in 15 minutes."
 
 
 @dataclass(frozen=True)
@@ -67,7 +72,6 @@ def guest_link_read(*, studio: Studio, token: str) -> GuestLink | None:
     return link if link.studio_id == studio.pk else None
 
 
-@atomic
 def guest_signup_request(
     *,
     studio: Studio,
@@ -79,10 +83,45 @@ def guest_signup_request(
     password: str,
     link_for: Callable[[str], str],
     sign_in_url: str,
+    address: str,
 ) -> None:
     """Check the sign-up (names, password rules: the same for every address) and mail the
     address: a link that opens a new guest login, or, when the address has a login, a
-    reminder to sign in. ``link_for(token)`` makes the confirmation link's absolute URL."""
+    reminder to sign in. ``link_for(token)`` makes the confirmation link's absolute URL.
+
+    Every sign-up from ``address`` (the visitor's) counts against its limit, not only the
+    refused ones: what abuse makes is accounts and mail. Past the limit, ValidationError
+    and nothing is checked or sent. The attempt is counted outside the sign-up's
+    transaction, so a refused sign-up still counts.
+    """
+    if not throttle_take(studio_id=studio.pk, checks={ThrottleScope.SIGNUP: address}):
+        raise ValidationError(SIGNUPS_TOO_MANY, code="throttled")
+    _signup_mail(
+        studio=studio,
+        session=session,
+        grant=grant,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        password=password,
+        link_for=link_for,
+        sign_in_url=sign_in_url,
+    )
+
+
+@atomic
+def _signup_mail(
+    *,
+    studio: Studio,
+    session: OnlineSession,
+    grant: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    password: str,
+    link_for: Callable[[str], str],
+    sign_in_url: str,
+) -> None:
     pending = guest_pending_build(
         studio_id=studio.pk,
         first_name=first_name,

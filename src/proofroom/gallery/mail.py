@@ -25,6 +25,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import models
 from django.db.models import F
 from django.utils import timezone
+from django_tasks import task
 
 from proofroom.gallery.db import on_commit
 from proofroom.gallery.tenants import Studio
@@ -229,8 +230,6 @@ def mail_next_due() -> dt.datetime | None:
 
 def mail_retry_schedule() -> None:
     """Book a background retry for when the earliest waiting message is due."""
-    from proofroom.gallery.tasks import mail_retry
-
     due = mail_next_due()
     if due is None:
         return
@@ -263,3 +262,13 @@ def mail_prune() -> int:
     time, as the table only ever holds about a month of mail)."""
     deleted, _ = OutgoingMail.objects.filter(sent_at__lt=timezone.now() - KEEP_SENT).delete()
     return deleted
+
+
+@task(queue_name="default")
+def mail_retry() -> dict[str, int]:
+    """Send the mail that is due again; book the next retry while some still waits (failed
+    again, or not yet due: a sender's lease that has not run out)."""
+    report = mail_deliver()
+    if report.failed or (not report.sent and mail_next_due() is not None):
+        mail_retry_schedule()
+    return {"sent": report.sent, "failed": report.failed, "gave_up": report.gave_up}

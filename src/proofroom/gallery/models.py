@@ -6,9 +6,10 @@ from proofroom.gallery.catalog import PriceList, Product
 from proofroom.gallery.events import Invitation, OnlineGroup, OnlineImage, OnlineSession
 from proofroom.gallery.feed import Change, ChangeAck, FeedCounter
 from proofroom.gallery.mail import OutgoingMail
-from proofroom.gallery.orders import Cart, CartLine, Order, OrderLine, OrderPayment, WebhookEvent
 from proofroom.gallery.prepaid import PrepaidItem, PrepaidOrder
 from proofroom.gallery.selections import ClientGroup, Favourite, YearbookPick
+from proofroom.gallery.store.carts import Cart, CartLine
+from proofroom.gallery.store.models import Order, OrderLine, OrderPayment, WebhookEvent
 from proofroom.gallery.sweep import SweepBooking
 from proofroom.gallery.tenants import ApiKey, Studio
 from proofroom.gallery.throttle import AttemptCounter

@@ -11,7 +11,8 @@ import uuid
 from django.utils import timezone
 
 from proofroom.gallery.accounts import Account, account_from_studio_client
-from proofroom.gallery.blobs import blobs_delete_unused, blobs_missing
+from proofroom.gallery.blob_writes import blobs_delete_unused
+from proofroom.gallery.blobs import blobs_missing
 from proofroom.gallery.catalog import PriceList, Product
 from proofroom.gallery.db import atomic
 from proofroom.gallery.events import OnlineGroup, OnlineImage, OnlineSession, normalize_code

@@ -29,10 +29,12 @@ from django.core.files.storage import default_storage
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django_tasks import task
 
 from proofroom.core.storage import is_temporary, stored_sha256
 from proofroom.gallery.blobs import Blob
 from proofroom.gallery.db import atomic, on_commit
+from proofroom.gallery.events import OnlineImage
 
 log = logging.getLogger(__name__)
 
@@ -98,8 +100,6 @@ def blobs_sweep(*, grace: dt.timedelta | None = None, verify: bool = False) -> S
 
 
 def _uses() -> models.QuerySet[models.Model]:
-    from proofroom.gallery.events import OnlineImage
-
     return OnlineImage.objects.filter(session__studio_id=OuterRef("studio_id")).filter(
         Q(preview=OuterRef("sha256")) | Q(thumbnail=OuterRef("sha256"))
     )
@@ -192,8 +192,6 @@ def sweep_book(*, at: dt.datetime | None = None) -> None:
 
 
 def _enqueue(at: dt.datetime) -> None:
-    from proofroom.gallery.tasks import blobs_sweep as sweep_task
-
     if not sweep_task.get_backend().supports_defer:
         return  # tasks run inline (debugging): only `proofroom gallery sweep` sweeps
     try:
@@ -211,3 +209,14 @@ def sweep_run_booked() -> SweepReport:
         with atomic():
             sweep_book(at=report.next_due)
     return report
+
+
+@task(queue_name="default")
+def sweep_task() -> dict[str, int]:
+    """The booked sweep, run in the background: delete the derivatives no session uses and
+    stray files, past their grace period."""
+    report = sweep_run_booked()
+    return {
+        "derivatives_deleted": report.derivatives_deleted,
+        "files_deleted": report.files_deleted,
+    }

@@ -20,11 +20,7 @@ from django.utils.text import slugify
 from proofroom.core.dates import today_in, zone_named
 from proofroom.core.sealing import reseal, seal
 from proofroom.gallery.db import atomic
-
-
-class PaymentGateway(models.TextChoices):
-    MANUAL = "manual", "No merchant account (the studio contacts the client)"
-    STRIPE = "stripe", "Card payments with Stripe Checkout"
+from proofroom.payments.base import PaymentGateway
 
 
 class Studio(models.Model):
@@ -204,6 +200,11 @@ def studio_payments_configure(
     studio.full_clean()
     studio.save()
     return studio
+
+
+def studios_listed() -> list[Studio]:
+    """Every studio this gallery serves, for the directory at its root."""
+    return list(Studio.objects.all())
 
 
 def studio_for_landing() -> Studio | None:

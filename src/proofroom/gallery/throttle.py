@@ -29,17 +29,22 @@ import datetime as dt
 from django.db import models
 from django.utils import timezone
 
-from proofroom.core.throttling import counters_give_back, counters_prune, counters_take
+from proofroom.core.throttling import (
+    ThrottleScope,
+    counters_give_back,
+    counters_prune,
+    counters_take,
+)
 
 WINDOW = dt.timedelta(minutes=15)
 LIMITS = {
-    "pair": 5,
-    "account": 50,
-    "address": 20,
-    "device": 5,
-    "current": 5,
-    "code": 10,
-    "signup": 10,
+    ThrottleScope.PAIR: 5,
+    ThrottleScope.ACCOUNT: 50,
+    ThrottleScope.ADDRESS: 20,
+    ThrottleScope.DEVICE: 5,
+    ThrottleScope.CURRENT: 5,
+    ThrottleScope.CODE: 10,
+    ThrottleScope.SIGNUP: 10,
 }
 
 
@@ -65,11 +70,11 @@ class AttemptCounter(models.Model):
         return f"{self.scope}:{self.key} × {self.count} since {self.started_at:%H:%M}"
 
 
-def _where(studio_id: int, scope: str, key: str) -> dict[str, object]:
+def _where(studio_id: int, scope: ThrottleScope, key: str) -> dict[str, object]:
     return {"studio_id": studio_id, "scope": scope, "key": key.lower()[:400]}
 
 
-def throttle_take(*, studio_id: int, checks: dict[str, str]) -> bool:
+def throttle_take(*, studio_id: int, checks: dict[ThrottleScope, str]) -> bool:
     """Count an attempt in each (scope, key); False, counting none, when any is at its limit."""
     allowed = counters_take(
         AttemptCounter,
@@ -80,12 +85,12 @@ def throttle_take(*, studio_id: int, checks: dict[str, str]) -> bool:
     return allowed
 
 
-def throttle_give_back(*, studio_id: int, checks: dict[str, str]) -> None:
+def throttle_give_back(*, studio_id: int, checks: dict[ThrottleScope, str]) -> None:
     """The attempt succeeded: it is not counted against these (scope, key)s after all."""
     counters_give_back(
         AttemptCounter, [_where(studio_id, scope, key) for scope, key in checks.items() if key]
     )
 
 
-def throttle_clear(*, studio_id: int, scope: str, key: str) -> None:
+def throttle_clear(*, studio_id: int, scope: ThrottleScope, key: str) -> None:
     AttemptCounter.objects.filter(**_where(studio_id, scope, key)).delete()

@@ -15,6 +15,8 @@ urlpatterns = [
     path(f"{studio}logout/", pages.logout, name="logout"),
     path(f"{studio}home/", pages.home, name="home"),
     path(f"{studio}account/", pages.account, name="account"),
+    path(f"{studio}account/username/", pages.account_username, name="account_username"),
+    path(f"{studio}account/password/", pages.account_password, name="account_password"),
     path(f"{studio}events/", pages.events, name="events"),
     path(f"{studio}code/", pages.code, name="code"),
     path(event, pages.event, name="event"),
@@ -34,11 +36,18 @@ urlpatterns = [
     path(f"{event}checkout/", store.checkout, name="checkout"),
     path(f"{studio}cart/", store.cart, name="cart"),
     path(f"{studio}cart/lines/<int:line_id>/", store.cart_line, name="cart_line"),
+    path(
+        f"{studio}cart/lines/<int:line_id>/remove/", store.cart_line_remove, name="cart_line_remove"
+    ),
     path(f"{studio}cart/lines/<int:line_id>/package/", store.cart_package, name="cart_package"),
     path(f"{studio}orders/", store.orders, name="orders"),
     path(f"{studio}orders/<str:number>/", store.order, name="order"),
     path(f"{studio}orders/<str:number>/pay/", store.pay, name="order_pay"),
     path(f"{studio}prepaid/<uuid:order_uuid>/", prepaid.prepaid, name="prepaid"),
+    path(f"{studio}prepaid/<uuid:order_uuid>/save/", prepaid.prepaid_save, name="prepaid_save"),
+    path(
+        f"{studio}prepaid/<uuid:order_uuid>/submit/", prepaid.prepaid_submit, name="prepaid_submit"
+    ),
     path(f"{studio}payments/stripe/webhook/", payments.stripe_webhook, name="stripe_webhook"),
     path(f"{studio}i/<uuid:image_uuid>/thumb/", pages.image_file, {"size": "thumb"}, name="thumb"),
     path(

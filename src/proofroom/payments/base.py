@@ -13,6 +13,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
+from django.db import models
+
+
+class PaymentGateway(models.TextChoices):
+    """The gateways a studio may choose; each gateway's ``name`` is one of these."""
+
+    MANUAL = "manual", "No merchant account (the studio contacts the client)"
+    STRIPE = "stripe", "Card payments with Stripe Checkout"
+
 
 class GatewayError(Exception):
     """The gateway could not be reached or refused the request; the message is for people."""
@@ -58,7 +67,7 @@ class PaymentEvent:
 
 
 class Gateway(Protocol):
-    name: str  # "manual", "stripe"
+    name: PaymentGateway
     takes_cards: bool  # False: orders are placed unpaid and the studio contacts the client
 
     def start_checkout(self, request: CheckoutRequest) -> CheckoutStart: ...

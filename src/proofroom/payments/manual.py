@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from proofroom.payments.base import CheckoutRequest, CheckoutStart, GatewayError, PaymentEvent
+from proofroom.payments.base import (
+    CheckoutRequest,
+    CheckoutStart,
+    GatewayError,
+    PaymentEvent,
+    PaymentGateway,
+)
 
 NO_CARDS = "This studio does not take card payments online; your order is placed unpaid."
 
@@ -16,7 +22,7 @@ class ManualGateway:
     interface and refuse, so a wrong call is loud instead of silently "paid".
     """
 
-    name = "manual"
+    name = PaymentGateway.MANUAL
     takes_cards = False
 
     def start_checkout(self, request: CheckoutRequest) -> CheckoutStart:

@@ -22,6 +22,7 @@ from proofroom.payments.base import (
     CheckoutStart,
     GatewayError,
     PaymentEvent,
+    PaymentGateway,
     WebhookRejected,
 )
 
@@ -87,7 +88,7 @@ def _payment_event(session: Mapping[str, Any], *, event_id: str) -> PaymentEvent
 class StripeCheckout:
     """The Stripe gateway for one studio's account (its secret key and webhook secret)."""
 
-    name = "stripe"
+    name = PaymentGateway.STRIPE
     takes_cards = True
 
     def __init__(

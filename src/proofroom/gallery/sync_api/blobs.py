@@ -6,7 +6,8 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Status
 
-from proofroom.gallery.blobs import BlobRefused, blob_put, blobs_missing, blobs_put_many
+from proofroom.gallery.blob_writes import BlobRefused, blob_put, blobs_put_many
+from proofroom.gallery.blobs import blobs_missing
 from proofroom.gallery.sync_api.router import api, request_studio
 from proofroom.sync import protocol
 

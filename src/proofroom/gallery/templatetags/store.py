@@ -11,9 +11,9 @@ from django import template
 from proofroom.core.money import format_money
 from proofroom.gallery import access
 from proofroom.gallery.events import OnlineImage, OnlineSession
-from proofroom.gallery.orders import cart_count as count_in_carts
-from proofroom.gallery.orders import session_products
 from proofroom.gallery.prepaid import prepaid_orders_of
+from proofroom.gallery.store.carts import cart_count as count_in_carts
+from proofroom.gallery.store.carts import session_products
 
 register = template.Library()
 

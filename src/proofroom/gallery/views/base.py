@@ -16,11 +16,13 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
-from proofroom.gallery import access
-from proofroom.gallery.access import GalleryExpired, Visitor
+from proofroom.gallery import visitors
+from proofroom.gallery.access import GalleryExpired
 from proofroom.gallery.tenants import Studio
+from proofroom.gallery.visitors import Visitor
 
 P = ParamSpec("P")
 PageView = Callable[Concatenate[HttpRequest, Visitor, P], HttpResponseBase]
@@ -52,9 +54,9 @@ def expired(request: HttpRequest, visitor: Visitor, error: GalleryExpired) -> Ht
 def gallery_page(
     *, pending_ok: bool = False
 ) -> Callable[[PageView[P]], Callable[Concatenate[HttpRequest, str, P], HttpResponseBase]]:
-    """Resolve the studio from the URL and the visitor from the session; render the
-    gallery's own 404 and 410 pages; hold a visitor on the default password at
-    "Choose your own password"."""
+    """Resolve the studio from the URL and the visitor from the session; run the view in
+    the studio's time zone; render the gallery's own 404 and 410 pages; hold a visitor on
+    the default password at "Choose your own password"."""
 
     def decorate(
         view: PageView[P],
@@ -64,18 +66,20 @@ def gallery_page(
             request: HttpRequest, studio_slug: str, *args: P.args, **kwargs: P.kwargs
         ) -> HttpResponseBase:
             try:
-                studio = access.studio_by_slug(studio_slug)
+                studio = visitors.studio_by_slug(studio_slug)
             except Http404:
                 return not_found(request, None)
-            visitor = access.visitor_for(request, studio)
+            visitor = visitors.visitor_for(request, studio)
             if visitor.must_set_password and not pending_ok:
                 return redirect("gallery:set_password", studio.slug)
-            try:
-                return view(request, visitor, *args, **kwargs)
-            except GalleryExpired as error:
-                return expired(request, visitor, error)
-            except Http404:
-                return not_found(request, visitor)
+            # Every date and time on the page is the studio's (core.dates reads its zone).
+            with timezone.override(studio.zone):
+                try:
+                    return view(request, visitor, *args, **kwargs)
+                except GalleryExpired as error:
+                    return expired(request, visitor, error)
+                except Http404:
+                    return not_found(request, visitor)
 
         return wrapper
 

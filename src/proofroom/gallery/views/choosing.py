@@ -11,14 +11,15 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
-from django.utils.dateformat import format as date_format
 from django.views.decorators.http import require_POST
 
+from proofroom.core.dates import date_display
 from proofroom.gallery import access
-from proofroom.gallery.access import Visitor
 from proofroom.gallery.accounts import Account
+from proofroom.gallery.choices import favourite_count, own_group
 from proofroom.gallery.events import OnlineSession
 from proofroom.gallery.forms import FavouriteForm, GroupNameForm, ImagesForm, YearbookForm
+from proofroom.gallery.grid import image_ids_of_session, image_of_session
 from proofroom.gallery.selections import (
     YearbookClosed,
     client_group_add,
@@ -30,6 +31,7 @@ from proofroom.gallery.selections import (
     yearbook_pick,
 )
 from proofroom.gallery.views.base import answer, gallery_page, safe_next, sign_in_url, wants_json
+from proofroom.gallery.visitors import Visitor
 
 SIGN_IN_TO_CHOOSE = "Sign in or create a guest login to keep favourites."
 CLIENT_ONLY = "Favourites and groups of this gallery are kept by its client."
@@ -73,7 +75,7 @@ def favourite(
 ) -> HttpResponse:
     """Heart (on=1) or un-heart (on=0) one image of the session."""
     session = access.session_for_visitor(visitor=visitor, session_uuid=session_uuid)
-    image = access.image_of_session(session=session, image_uuid=image_uuid)
+    image = image_of_session(session=session, image_uuid=image_uuid)
     account = _chooser(request, visitor, session)
     if isinstance(account, HttpResponse):
         return account
@@ -82,7 +84,7 @@ def favourite(
     if not form.is_valid():
         return answer(request, back=back, error="Say whether to heart the photograph.")
     on = favourite_set(account=account, image=image, on=form.cleaned_data["on"])
-    count = access.favourite_count(account=account, session=session)
+    count = favourite_count(account=account, session=session)
     done = "is in your favourites" if on else "is no longer a favourite"
     return answer(
         request,
@@ -124,7 +126,7 @@ def group_rename(
     request: HttpRequest, visitor: Visitor, session_uuid: uuid.UUID, group_id: int
 ) -> HttpResponse:
     session = access.session_for_visitor(visitor=visitor, session_uuid=session_uuid)
-    group = access.own_group(account=visitor.account, session=session, group_id=group_id)
+    group = own_group(account=visitor.account, session=session, group_id=group_id)
     back = _back(request, visitor, session)
     form = GroupNameForm(request.POST)
     if not form.is_valid():
@@ -148,7 +150,7 @@ def group_delete(
 ) -> HttpResponse:
     """Delete one of the visitor's groups; its photographs stay in the gallery."""
     session = access.session_for_visitor(visitor=visitor, session_uuid=session_uuid)
-    group = access.own_group(account=visitor.account, session=session, group_id=group_id)
+    group = own_group(account=visitor.account, session=session, group_id=group_id)
     name = group.name
     client_group_delete(group=group)
     return answer(
@@ -167,10 +169,8 @@ def _change_group(
     form = ImagesForm(request.POST)
     if not form.is_valid():
         return answer(request, back=back, error="Choose one or more photographs and a group.")
-    group = access.own_group(
-        account=visitor.account, session=session, group_id=form.cleaned_data["group"]
-    )
-    ids = access.image_ids_of_session(session=session, image_uuids=form.cleaned_data["images"])
+    group = own_group(account=visitor.account, session=session, group_id=form.cleaned_data["group"])
+    ids = image_ids_of_session(session=session, image_uuids=form.cleaned_data["images"])
     if add:
         changed = client_group_add(group=group, image_ids=ids)
         message = f"{changed} photograph{'s' if changed != 1 else ''} added to “{group.name}”."
@@ -211,13 +211,13 @@ def yearbook(request: HttpRequest, visitor: Visitor, session_uuid: uuid.UUID) ->
     form = YearbookForm(request.POST)
     if not form.is_valid():
         return answer(request, back=back, error="Choose a photograph.")
-    image = access.image_of_session(session=session, image_uuid=form.cleaned_data["image"])
+    image = image_of_session(session=session, image_uuid=form.cleaned_data["image"])
     try:
         yearbook_pick(account=account, image=image)
     except YearbookClosed as closed:
         return answer(request, back=back, error=_problem(closed))
     assert session.yearbook_deadline is not None  # yearbook_pick refuses a session without one
-    until = date_format(session.yearbook_deadline, "j F Y")
+    until = date_display(session.yearbook_deadline)
     return answer(
         request,
         back=back,

@@ -12,14 +12,13 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from proofroom.gallery import access
-from proofroom.gallery.access import Visitor
+from proofroom.gallery import access, visitors
 from proofroom.gallery.accounts import PasswordRefused, account_guest_activate
-from proofroom.gallery.events import OnlineSession
+from proofroom.gallery.events import session_of_studio
 from proofroom.gallery.forms import GuestSignupForm
 from proofroom.gallery.guests import guest_link_read, guest_signup_request
-from proofroom.gallery.throttle import throttle_take
 from proofroom.gallery.views.base import gallery_page, render_page, sign_in_url
+from proofroom.gallery.visitors import Visitor
 
 
 def _place(form: GuestSignupForm, error: ValidationError) -> None:
@@ -50,37 +49,32 @@ def guest_signup(request: HttpRequest, visitor: Visitor, session_uuid: uuid.UUID
         return redirect(event_url)
     form = GuestSignupForm(request.POST or None)
     sign_in = sign_in_url(studio, event_url)
-    # Every sign-up counts, not only failures: what abuse makes is accounts and mail.
     if request.method == "POST" and form.is_valid():
-        if not throttle_take(
-            studio_id=studio.pk, checks={"signup": access.client_address(request)}
-        ):
-            form.add_error(None, "Too many new logins from here; try again in 15 minutes.")
+        data = form.cleaned_data
+        try:
+            guest_signup_request(
+                studio=studio,
+                session=session,
+                grant=visitor.grants.get(str(session.uuid), ""),
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+                password=data["new_password"],
+                link_for=lambda token: request.build_absolute_uri(
+                    reverse("gallery:guest_confirm", args=[studio.slug, token])
+                ),
+                sign_in_url=request.build_absolute_uri(sign_in),
+                address=visitors.client_address(request),
+            )
+        except ValidationError as error:
+            _place(form, error)
         else:
-            data = form.cleaned_data
-            try:
-                guest_signup_request(
-                    studio=studio,
-                    session=session,
-                    grant=visitor.grants.get(str(session.uuid), ""),
-                    first_name=data["first_name"],
-                    last_name=data["last_name"],
-                    email=data["email"],
-                    password=data["new_password"],
-                    link_for=lambda token: request.build_absolute_uri(
-                        reverse("gallery:guest_confirm", args=[studio.slug, token])
-                    ),
-                    sign_in_url=request.build_absolute_uri(sign_in),
-                )
-            except ValidationError as error:
-                _place(form, error)
-            else:
-                return render_page(
-                    request,
-                    visitor,
-                    "guest_sent.html",
-                    {"session": session, "email": data["email"], "sign_in": sign_in},
-                )
+            return render_page(
+                request,
+                visitor,
+                "guest_sent.html",
+                {"session": session, "email": data["email"], "sign_in": sign_in},
+            )
     return render_page(
         request, visitor, "guest.html", {"form": form, "session": session, "sign_in": sign_in}
     )
@@ -110,10 +104,10 @@ def guest_confirm(request: HttpRequest, visitor: Visitor, token: str) -> HttpRes
     if account is None:
         messages.info(request, "Your guest login is open: sign in with your email.")
         return redirect(sign_in_url(studio, event_url))
-    access.visitor_sign_in(request, studio, account)
-    session = OnlineSession.objects.filter(studio=studio, uuid=link.session).first()
+    visitors.visitor_sign_in(request, studio, account)
+    session = session_of_studio(studio_id=studio.pk, session_uuid=link.session)
     if session is not None and link.grant:
-        access.visitor_grant(request, studio, session, link.grant)
+        visitors.visitor_grant(request, studio, session, link.grant)
     messages.success(
         request, f"Welcome, {account.first_name}. Tap the heart on the photographs you love."
     )

@@ -23,9 +23,10 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from proofroom.core.security import indexable
-from proofroom.gallery import access
-from proofroom.gallery.access import GalleryExpired, Visitor
+from proofroom.gallery import access, invitations, logins, visitors
+from proofroom.gallery.access import GalleryExpired
 from proofroom.gallery.accounts import account_change_username, account_set_password
+from proofroom.gallery.choices import choices_for
 from proofroom.gallery.events import OnlineGroup, OnlineSession
 from proofroom.gallery.forms import (
     ChangePasswordForm,
@@ -37,7 +38,17 @@ from proofroom.gallery.forms import (
     LoginForm,
     SetPasswordForm,
 )
-from proofroom.gallery.tenants import Studio, studio_for_landing
+from proofroom.gallery.grid import (
+    GridFilter,
+    client_sessions,
+    grid_filter_for,
+    group_of_session,
+    image_in_session,
+    public_events,
+    session_groups,
+    session_images,
+)
+from proofroom.gallery.tenants import studio_for_landing, studios_listed
 from proofroom.gallery.views.base import (
     expired,
     gallery_page,
@@ -45,6 +56,7 @@ from proofroom.gallery.views.base import (
     safe_next,
     sign_in_redirect,
 )
+from proofroom.gallery.visitors import Visitor
 from proofroom.sync.protocol import EventType
 
 PER_PAGE = 120
@@ -63,7 +75,7 @@ def _landing(request: HttpRequest, visitor: Visitor) -> HttpResponse:
             "login_form": LoginForm(),
             "code_form": EventCodeForm(),
             "date_form": DateSearchForm(),
-            "events": access.public_events(studio=visitor.studio, limit=12),
+            "events": public_events(studio=visitor.studio, limit=12),
         },
     )
 
@@ -74,7 +86,7 @@ def root(request: HttpRequest) -> HttpResponseBase:
     """The only studio's landing page, or the list of studios this gallery serves."""
     studio = studio_for_landing()
     if studio is None:
-        return render_page(request, None, "directory.html", {"studios": Studio.objects.all()})
+        return render_page(request, None, "directory.html", {"studios": studios_listed()})
     return landing(request, studio.slug)
 
 
@@ -91,7 +103,7 @@ def events(request: HttpRequest, visitor: Visitor) -> HttpResponse:
     """Public events, searched by date."""
     form = DateSearchForm(request.GET or None)
     on = form.cleaned_data["date"] if form.is_valid() else None
-    found = access.public_events(studio=visitor.studio, on=on, limit=60)
+    found = public_events(studio=visitor.studio, on=on, limit=60)
     return render_page(
         request, visitor, "events.html", {"date_form": form, "on": on, "events": found}
     )
@@ -107,22 +119,22 @@ def login(request: HttpRequest, visitor: Visitor) -> HttpResponse:
     studio = visitor.studio
     form = LoginForm(request.POST or None, initial={"next": request.GET.get("next", "")})
     if request.method == "POST" and form.is_valid():
-        result = access.login_attempt(
+        result = logins.login_attempt(
             studio=studio,
             username=form.cleaned_data["username"],
             password=form.cleaned_data["password"],
-            address=access.client_address(request),
-            device=access.device_of(request, studio),
+            address=visitors.client_address(request),
+            device=logins.device_of(request, studio),
         )
         if result.account is not None:
-            access.visitor_sign_in(request, studio, result.account)
+            visitors.visitor_sign_in(request, studio, result.account)
             target = safe_next(request, studio, form.cleaned_data["next"])
             if result.account.must_set_password:
                 url = reverse("gallery:set_password", args=[studio.slug])
                 response = redirect(f"{url}?{urlencode({'next': target})}" if target else url)
             else:
                 response = redirect(target or reverse("gallery:home", args=[studio.slug]))
-            access.device_remember(request, response, studio, result.account)
+            logins.device_remember(request, response, studio, result.account)
             return response
         form.add_error(None, result.error)
     return render_page(request, visitor, "login.html", {"form": form})
@@ -144,7 +156,7 @@ def set_password(request: HttpRequest, visitor: Visitor) -> HttpResponse:
         except ValidationError as error:
             form.add_error("new_password", error)
         else:
-            access.visitor_password_changed(request, studio, account)
+            visitors.visitor_password_changed(request, studio, account)
             messages.success(request, "Your password is set. Welcome!")
             target = safe_next(request, studio, form.cleaned_data["next"])
             return redirect(target or reverse("gallery:home", args=[studio.slug]))
@@ -154,7 +166,7 @@ def set_password(request: HttpRequest, visitor: Visitor) -> HttpResponse:
 @require_POST
 @gallery_page(pending_ok=True)
 def logout(request: HttpRequest, visitor: Visitor) -> HttpResponse:
-    access.visitor_sign_out(request, visitor.studio)
+    visitors.visitor_sign_out(request, visitor.studio)
     messages.success(request, "You have signed out.")
     return redirect("gallery:landing", visitor.studio.slug)
 
@@ -168,47 +180,75 @@ def home(request: HttpRequest, visitor: Visitor) -> HttpResponse:
     """My galleries: the client's online sessions with their expire dates."""
     if visitor.account is None:
         return sign_in_redirect(request, visitor.studio)
-    sessions = access.client_sessions(account=visitor.account, studio=visitor.studio)
+    sessions = client_sessions(account=visitor.account, studio=visitor.studio)
     return render_page(request, visitor, "home.html", {"sessions": sessions})
 
 
-@require_http_methods(["GET", "POST"])
-@gallery_page()
-def account(request: HttpRequest, visitor: Visitor) -> HttpResponse:
-    """Change the user name or the password; either needs the current password."""
-    person, studio = visitor.account, visitor.studio
-    if person is None:
-        return sign_in_redirect(request, studio)
-    action = request.POST.get("action") if request.method == "POST" else None
-    name_form = ChangeUsernameForm(
-        request.POST if action == "username" else None,
-        account=person,
-        initial={"username": person.username},
-    )
-    password_form = ChangePasswordForm(
-        request.POST if action == "password" else None, account=person
-    )
-    if action == "username" and name_form.is_valid():
-        try:
-            account_change_username(account=person, username=name_form.cleaned_data["username"])
-        except ValidationError as error:
-            name_form.add_error("username", error)
-        else:
-            messages.success(request, f"Your user name is now {person.username}.")
-            return redirect("gallery:account", studio.slug)
-    if action == "password" and password_form.is_valid():
-        try:
-            new_password = password_form.cleaned_data["new_password"]
-            account_set_password(account=person, password=new_password)
-        except ValidationError as error:
-            password_form.add_error("new_password", error)
-        else:
-            access.visitor_password_changed(request, studio, person)
-            messages.success(request, "Your password is changed.")
-            return redirect("gallery:account", studio.slug)
+def _account_page(
+    request: HttpRequest,
+    visitor: Visitor,
+    *,
+    name_form: ChangeUsernameForm | None = None,
+    password_form: ChangePasswordForm | None = None,
+) -> HttpResponse:
+    person = visitor.account
+    assert person is not None
+    if name_form is None:
+        name_form = ChangeUsernameForm(account=person, initial={"username": person.username})
+    if password_form is None:
+        password_form = ChangePasswordForm(account=person)
     return render_page(
         request, visitor, "account.html", {"name_form": name_form, "password_form": password_form}
     )
+
+
+@require_safe
+@gallery_page()
+def account(request: HttpRequest, visitor: Visitor) -> HttpResponse:
+    """The user name and the password, each with its form; either needs the current
+    password."""
+    if visitor.account is None:
+        return sign_in_redirect(request, visitor.studio)
+    return _account_page(request, visitor)
+
+
+@require_POST
+@gallery_page()
+def account_username(request: HttpRequest, visitor: Visitor) -> HttpResponse:
+    """Change the user name."""
+    person, studio = visitor.account, visitor.studio
+    if person is None:
+        return sign_in_redirect(request, studio)
+    form = ChangeUsernameForm(request.POST, account=person, initial={"username": person.username})
+    if form.is_valid():
+        try:
+            account_change_username(account=person, username=form.cleaned_data["username"])
+        except ValidationError as error:
+            form.add_error("username", error)
+        else:
+            messages.success(request, f"Your user name is now {person.username}.")
+            return redirect("gallery:account", studio.slug)
+    return _account_page(request, visitor, name_form=form)
+
+
+@require_POST
+@gallery_page()
+def account_password(request: HttpRequest, visitor: Visitor) -> HttpResponse:
+    """Change the password; this browser stays signed in, every other one is signed out."""
+    person, studio = visitor.account, visitor.studio
+    if person is None:
+        return sign_in_redirect(request, studio)
+    form = ChangePasswordForm(request.POST, account=person)
+    if form.is_valid():
+        try:
+            account_set_password(account=person, password=form.cleaned_data["new_password"])
+        except ValidationError as error:
+            form.add_error("new_password", error)
+        else:
+            visitors.visitor_password_changed(request, studio, person)
+            messages.success(request, "Your password is changed.")
+            return redirect("gallery:account", studio.slug)
+    return _account_page(request, visitor, password_form=form)
 
 
 # --------------------------------------------------------------------------- events and galleries
@@ -221,15 +261,15 @@ def code(request: HttpRequest, visitor: Visitor) -> HttpResponse:
     studio = visitor.studio
     form = EventCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        result = access.code_attempt(
-            studio=studio, code=form.cleaned_data["code"], address=access.client_address(request)
+        result = logins.code_attempt(
+            studio=studio, code=form.cleaned_data["code"], address=visitors.client_address(request)
         )
         session = result.session
         if session is not None and not session.is_open:
             return expired(request, visitor, GalleryExpired(session))
         if session is not None:
             if session.event_type == EventType.PRIVATE:
-                access.visitor_grant(request, studio, session, session.event_code)
+                visitors.visitor_grant(request, studio, session, session.event_code)
             return redirect("gallery:event", studio.slug, session.uuid)
         form.add_error("code", result.error)
     return render_page(request, visitor, "code.html", {"code_form": form})
@@ -237,9 +277,9 @@ def code(request: HttpRequest, visitor: Visitor) -> HttpResponse:
 
 def _grid_filter(
     request: HttpRequest, visitor: Visitor, session: OnlineSession, groups: list[OnlineGroup]
-) -> tuple[access.GridFilter, int]:
+) -> tuple[GridFilter, int]:
     wanted = GalleryFilterForm(request.GET).values()
-    grid = access.grid_filter_for(
+    grid = grid_filter_for(
         visitor=visitor,
         session=session,
         groups=groups,
@@ -257,12 +297,10 @@ def event(request: HttpRequest, visitor: Visitor, session_uuid: uuid.UUID) -> Ht
     """A session's gallery: its groups as filters, a paged grid of thumbnails, and what
     the visitor chose (favourites, own groups, the yearbook pose)."""
     session = access.session_for_visitor(visitor=visitor, session_uuid=session_uuid)
-    groups = access.session_groups(session=session)
+    groups = session_groups(session=session)
     grid, page_number = _grid_filter(request, visitor, session, groups)
-    images = Paginator(access.session_images(session=session, grid=grid), PER_PAGE).get_page(
-        page_number
-    )
-    choices = access.choices_for(visitor=visitor, session=session)
+    images = Paginator(session_images(session=session, grid=grid), PER_PAGE).get_page(page_number)
+    choices = choices_for(visitor=visitor, session=session)
     is_client = access.is_session_client(session, visitor)
     return render_page(
         request,
@@ -289,12 +327,12 @@ def image_page(
 ) -> HttpResponse:
     """One image large, with previous and next: the gallery without JavaScript."""
     session = access.session_for_visitor(visitor=visitor, session_uuid=session_uuid)
-    group = access.group_of_session(
+    group = group_of_session(
         session=session, group_uuid=GalleryFilterForm(request.GET).values()["group"]
     )
     grid, _ = _grid_filter(request, visitor, session, [group] if group else [])
-    place = access.image_in_session(session=session, image_uuid=image_uuid, grid=grid)
-    choices = access.choices_for(visitor=visitor, session=session)
+    place = image_in_session(session=session, image_uuid=image_uuid, grid=grid)
+    choices = choices_for(visitor=visitor, session=session)
     return render_page(
         request,
         visitor,
@@ -323,7 +361,7 @@ def invite(request: HttpRequest, visitor: Visitor, session_uuid: uuid.UUID) -> H
         messages.error(request, "Enter the email address of the person to invite.")
         return redirect("gallery:event", slug, session.uuid)
     try:
-        access.invitation_send(
+        invitations.invitation_send(
             session=session,
             invited_by=visitor.account,
             email=form.cleaned_data["email"],
@@ -331,7 +369,7 @@ def invite(request: HttpRequest, visitor: Visitor, session_uuid: uuid.UUID) -> H
                 reverse("gallery:invitation", args=[slug, token])
             ),
         )
-    except access.InvitationRefused as refused:
+    except invitations.InvitationRefused as refused:
         messages.error(request, refused.reason)
     else:
         messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
@@ -342,8 +380,8 @@ def invite(request: HttpRequest, visitor: Visitor, session_uuid: uuid.UUID) -> H
 @gallery_page()
 def invitation(request: HttpRequest, visitor: Visitor, token: str) -> HttpResponse:
     """An emailed invitation's link: this browser may now view the session."""
-    found = access.invitation_for_token(studio=visitor.studio, token=token)
-    access.visitor_grant(request, visitor.studio, found.session, access.INVITE_GRANT)
+    found = invitations.invitation_for_token(studio=visitor.studio, token=token)
+    visitors.visitor_grant(request, visitor.studio, found.session, visitors.INVITE_GRANT)
     return redirect("gallery:event", visitor.studio.slug, found.session.uuid)
 
 

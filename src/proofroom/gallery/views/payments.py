@@ -12,13 +12,12 @@ from __future__ import annotations
 import logging
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from proofroom.gallery.orders import PaymentMismatch, order_payment_record, studio_gateway
-from proofroom.gallery.tenants import PaymentGateway, Studio
-from proofroom.payments.base import GatewayError, WebhookRejected
+from proofroom.gallery.store.checkout import PaymentMismatch, order_payment_record, studio_gateway
+from proofroom.gallery.visitors import studio_by_slug
+from proofroom.payments.base import GatewayError, PaymentGateway, WebhookRejected
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +25,7 @@ log = logging.getLogger(__name__)
 @csrf_exempt
 @require_POST
 def stripe_webhook(request: HttpRequest, studio_slug: str) -> HttpResponse:
-    studio = get_object_or_404(Studio, slug=studio_slug)
+    studio = studio_by_slug(studio_slug)
     if studio.payment_gateway != PaymentGateway.STRIPE:
         raise Http404("This studio takes no card payments.")
     try:

@@ -9,19 +9,21 @@ import uuid
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_POST, require_safe
 
-from proofroom.gallery import access
-from proofroom.gallery.access import Visitor
+from proofroom.gallery import access, visitors
+from proofroom.gallery.grid import session_images
 from proofroom.gallery.prepaid import (
     PrepaidItem,
+    PrepaidOrder,
     PrepaidRefused,
     prepaid_of,
     prepaid_pick,
-    prepaid_submit,
     prepaid_view,
 )
+from proofroom.gallery.prepaid import prepaid_submit as prepaid_submit_picks
 from proofroom.gallery.views.base import gallery_page, render_page, sign_in_redirect
+from proofroom.gallery.visitors import Visitor
 
 
 def _picks(request: HttpRequest, items: list[PrepaidItem]) -> dict[uuid.UUID, uuid.UUID | None]:
@@ -38,30 +40,24 @@ def _picks(request: HttpRequest, items: list[PrepaidItem]) -> dict[uuid.UUID, uu
     return picks
 
 
-@require_http_methods(["GET", "POST"])
+def _order_shown(request: HttpRequest, visitor: Visitor, order_uuid: uuid.UUID) -> PrepaidOrder:
+    """The account's prepaid order; the studio offering it on a session is an invitation to
+    view that session."""
+    assert visitor.account is not None
+    order = prepaid_of(account=visitor.account, order_uuid=order_uuid)
+    if not access.may_view(order.session, visitor):
+        visitors.visitor_grant(request, visitor.studio, order.session, visitors.INVITE_GRANT)
+    return order
+
+
+@require_safe
 @gallery_page()
 def prepaid(request: HttpRequest, visitor: Visitor, order_uuid: uuid.UUID) -> HttpResponse:
+    """The order's items, each with the photograph chosen for it, to choose again."""
     if visitor.account is None:
         return sign_in_redirect(request, visitor.studio)
-    order = prepaid_of(account=visitor.account, order_uuid=order_uuid)
+    order = _order_shown(request, visitor, order_uuid)
     session = order.session
-    if not access.may_view(session, visitor):
-        # The studio offering this order on the session is an invitation to view it.
-        access.visitor_grant(request, visitor.studio, session, access.INVITE_GRANT)
-    if request.method == "POST":
-        items = list(order.items.all())
-        submit = request.POST.get("action") == "submit"
-        try:
-            # The picks are kept even when sending them is refused (an item left to choose).
-            prepaid_pick(order=order, picks=_picks(request, items))
-            if submit:
-                prepaid_submit(order=order, picks={})
-                messages.success(request, "Your choices are sent to the studio. Thank you!")
-            else:
-                messages.success(request, "Your choices are kept. Submit them when you are ready.")
-        except PrepaidRefused as refused:
-            messages.error(request, refused.detail)
-        return redirect("gallery:prepaid", visitor.studio.slug, order.uuid)
     return render_page(
         request,
         visitor,
@@ -69,6 +65,40 @@ def prepaid(request: HttpRequest, visitor: Visitor, order_uuid: uuid.UUID) -> Ht
         {
             "view": prepaid_view(order=order),
             "session": session,
-            "images": list(access.session_images(session=session)),
+            "images": list(session_images(session=session)),
         },
     )
+
+
+@require_POST
+@gallery_page()
+def prepaid_save(request: HttpRequest, visitor: Visitor, order_uuid: uuid.UUID) -> HttpResponse:
+    """Keep the picks, to submit later."""
+    if visitor.account is None:
+        return sign_in_redirect(request, visitor.studio)
+    order = _order_shown(request, visitor, order_uuid)
+    try:
+        prepaid_pick(order=order, picks=_picks(request, list(order.items.all())))
+    except PrepaidRefused as refused:
+        messages.error(request, refused.detail)
+    else:
+        messages.success(request, "Your choices are kept. Submit them when you are ready.")
+    return redirect("gallery:prepaid", visitor.studio.slug, order.uuid)
+
+
+@require_POST
+@gallery_page()
+def prepaid_submit(request: HttpRequest, visitor: Visitor, order_uuid: uuid.UUID) -> HttpResponse:
+    """Keep the picks and send them to the studio. The picks are kept even when sending
+    them is refused (an item left to choose)."""
+    if visitor.account is None:
+        return sign_in_redirect(request, visitor.studio)
+    order = _order_shown(request, visitor, order_uuid)
+    try:
+        prepaid_pick(order=order, picks=_picks(request, list(order.items.all())))
+        prepaid_submit_picks(order=order, picks={})
+    except PrepaidRefused as refused:
+        messages.error(request, refused.detail)
+    else:
+        messages.success(request, "Your choices are sent to the studio. Thank you!")
+    return redirect("gallery:prepaid", visitor.studio.slug, order.uuid)

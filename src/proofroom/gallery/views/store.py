@@ -16,32 +16,27 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from proofroom.gallery import access
-from proofroom.gallery.access import Visitor
 from proofroom.gallery.accounts import Account
 from proofroom.gallery.events import OnlineSession
-from proofroom.gallery.orders import (
+from proofroom.gallery.grid import image_of_session, session_images
+from proofroom.gallery.store import carts
+from proofroom.gallery.store.carts import (
     Cart,
-    Order,
     OrderRefused,
-    OrderStatus,
     cart_add,
     cart_count,
     cart_line_of,
-    cart_line_package,
-    cart_line_pick,
-    cart_line_remove,
     cart_line_set_quantity,
     cart_of,
-    cart_price,
     carts_of,
-    order_checkout_start,
-    order_of,
-    order_payment_check,
-    order_place,
-    order_view_state,
-    orders_of,
 )
-from proofroom.gallery.store_forms import AddToCartForm, CheckoutForm, QuantityForm
+from proofroom.gallery.store.checkout import order_checkout_start, order_payment_check
+from proofroom.gallery.store.forms import AddToCartForm, CheckoutForm, QuantityForm
+from proofroom.gallery.store.history import order_of, order_view_state, orders_of
+from proofroom.gallery.store.models import Order, OrderStatus
+from proofroom.gallery.store.orders import order_place
+from proofroom.gallery.store.packages import cart_line_package, cart_line_pick
+from proofroom.gallery.store.pricing import cart_price
 from proofroom.gallery.views.base import (
     answer,
     gallery_page,
@@ -51,7 +46,8 @@ from proofroom.gallery.views.base import (
     sign_in_url,
     wants_json,
 )
-from proofroom.payments.base import GatewayError
+from proofroom.gallery.visitors import Visitor
+from proofroom.payments.base import GatewayError, PaymentGateway
 from proofroom.sync.protocol import Delivery
 
 SIGN_IN_TO_ORDER = "Sign in or create a guest login to order."
@@ -97,7 +93,7 @@ def add(request: HttpRequest, visitor: Visitor, session_uuid: uuid.UUID) -> Http
     form = AddToCartForm(request.POST)
     if not form.is_valid():
         return answer(request, back=back, error="Choose a product and a quantity from 1 to 99.")
-    image = access.image_of_session(session=session, image_uuid=form.cleaned_data["image"])
+    image = image_of_session(session=session, image_uuid=form.cleaned_data["image"])
     try:
         line = cart_add(
             account=account,
@@ -136,14 +132,11 @@ def cart(request: HttpRequest, visitor: Visitor) -> HttpResponse:
 @require_POST
 @gallery_page()
 def cart_line(request: HttpRequest, visitor: Visitor, line_id: int) -> HttpResponse:
-    """Change a line's quantity (0 or the Remove button takes it out)."""
+    """Change a line's quantity (0 takes it out)."""
     if visitor.account is None:
         return sign_in_redirect(request, visitor.studio)
     line = cart_line_of(account=visitor.account, line_id=line_id)
     back = reverse("gallery:cart", args=[visitor.studio.slug])
-    if request.POST.get("action") == "remove":
-        cart_line_remove(line=line)
-        return answer(request, back=back, message=f"{line.product_name} removed.")
     form = QuantityForm(request.POST)
     if not form.is_valid():
         return answer(request, back=back, error="Enter a quantity from 0 to 99.")
@@ -152,6 +145,18 @@ def cart_line(request: HttpRequest, visitor: Visitor, line_id: int) -> HttpRespo
     except OrderRefused as refused:
         return answer(request, back=back, error=refused.detail)
     return answer(request, back=back, message="Your cart is updated.")
+
+
+@require_POST
+@gallery_page()
+def cart_line_remove(request: HttpRequest, visitor: Visitor, line_id: int) -> HttpResponse:
+    """Take a line out of the cart."""
+    if visitor.account is None:
+        return sign_in_redirect(request, visitor.studio)
+    line = cart_line_of(account=visitor.account, line_id=line_id)
+    back = reverse("gallery:cart", args=[visitor.studio.slug])
+    carts.cart_line_remove(line=line)
+    return answer(request, back=back, message=f"{line.product_name} removed.")
 
 
 @require_http_methods(["GET", "POST"])
@@ -195,7 +200,7 @@ def cart_package(request: HttpRequest, visitor: Visitor, line_id: int) -> HttpRe
             "package": package,
             "slots": slots,
             "session": session,
-            "images": list(access.session_images(session=session)),
+            "images": list(session_images(session=session)),
         },
     )
 
@@ -235,7 +240,7 @@ def _checkout_page(
             "price": price,
             "by_delivery": by_delivery,
             "form": form,
-            "card": visitor.studio.payment_gateway != "manual",
+            "card": visitor.studio.payment_gateway != PaymentGateway.MANUAL,
         },
     )
 

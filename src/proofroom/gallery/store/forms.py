@@ -9,7 +9,7 @@ from typing import Any
 
 from django import forms
 
-from proofroom.gallery.orders import MAX_QUANTITY
+from proofroom.gallery.store.carts import MAX_QUANTITY
 from proofroom.sync.protocol import Delivery
 
 ADDRESS_FIELDS = ("street", "city", "region", "postal_code", "country")
