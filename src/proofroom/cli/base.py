@@ -46,10 +46,12 @@ def hold_data_folder() -> None:
 
 
 def migrate_all(verbosity: int = 0) -> None:
-    """Migrate every database this process uses (each side has its own)."""
+    """Migrate every database this process uses (each side has its own), then collect the
+    static files of this version under their hashed names (see proofroom.core.static)."""
     from django.conf import settings
     from django.core.management import call_command
 
     refuse_damaged_databases()
     for alias in settings.DATABASES:
         call_command("migrate", database=alias, interactive=False, verbosity=verbosity)
+    call_command("collectstatic", interactive=False, verbosity=verbosity)
