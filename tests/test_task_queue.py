@@ -1,0 +1,140 @@
+"""PROOFROOM_TASKS=rq: a task enqueued by a desk request runs on an RQ worker that
+`proofroom worker` started, and a task booked for later runs when due (RQ's scheduler),
+against the machine's Redis (issue 17, point 3)."""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import redis
+
+from proofroom.imaging.samples import make_sample_photo
+from tests.cast import PASSWORD
+from tests.running import operator_env, proofroom, serving, started
+
+REDIS = "redis://127.0.0.1:6379"
+CLAIM = "proofroom:test-claim"
+
+
+@pytest.fixture
+def redis_url() -> Iterator[str]:
+    """A Redis database of this test's own: the first empty one it can claim, emptied after.
+    Without a Redis server the test is skipped, but never in CI (.ci/run starts one)."""
+    try:
+        redis.Redis.from_url(f"{REDIS}/0", socket_connect_timeout=2).ping()
+    except redis.ConnectionError:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"no Redis server at {REDIS} (.ci/run starts one; `redis-server` here)")
+    for number in range(1, 16):
+        db = redis.Redis.from_url(f"{REDIS}/{number}")
+        if db.dbsize() == 0 and db.set(CLAIM, os.getpid(), nx=True, ex=600):
+            try:
+                yield f"{REDIS}/{number}"
+            finally:
+                db.flushdb()
+            return
+    pytest.skip("every Redis database 1-15 is in use")
+
+
+def desk_login(browser: httpx.Client) -> None:
+    browser.get("/desk/login/")
+    signed_in = browser.post(
+        "/desk/login/",
+        data={
+            "username": "alice",
+            "password": PASSWORD,
+            "csrfmiddlewaretoken": browser.cookies["csrftoken"],
+        },
+    )
+    assert signed_in.status_code == 302, signed_in.text
+
+
+def wait_for(what: str, check, seconds: float = 90) -> str:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = check()
+        if found:
+            return str(found)
+        time.sleep(0.5)
+    raise AssertionError(f"{what}: not within {seconds} s")
+
+
+def test_rq_worker_makes_the_previews_of_an_upload_and_runs_tasks_booked_for_later(
+    tmp_path: Path, redis_url: str
+) -> None:
+    env = operator_env(
+        tmp_path,
+        PROOFROOM_TASKS="rq",
+        PROOFROOM_REDIS_URL=redis_url,
+        PROOFROOM_WORKERS="1",
+        PROOFROOM_OWNER_PASSWORD=PASSWORD,
+    )
+    proofroom(env, "setup", "--studio", "Northlight Studio", "--owner", "alice")
+    number = proofroom(
+        env,
+        *("manage", "shell", "-c"),
+        "from tests.factories import make_session; print(make_session(description='RQ').number)",
+    ).split()[-1]
+    queue = redis.Redis.from_url(redis_url)
+
+    with serving(env, "--no-worker") as base, httpx.Client(base_url=base) as browser:
+        desk_login(browser)
+        photo = make_sample_photo(width=900, height=600, seed=7, quality=85, grain=1.0)
+        upload = browser.post(
+            f"/desk/sessions/{number}/import/",
+            files={"files": ("IMG_0001.jpg", photo, "image/jpeg")},
+            headers={
+                "Accept": "application/json",
+                "X-CSRFToken": browser.cookies["csrftoken"],
+            },
+        )
+        assert upload.status_code == 200, upload.text
+        assert upload.json()["imported"] == 1
+        # No worker runs yet: the job waits on Redis, and the viewer says the preview is due.
+        assert queue.llen("rq:queue:images") == 1
+        waiting = browser.get(f"/desk/sessions/{number}/images/").text
+        assert "data-status=" in waiting and "data-preview=" not in waiting
+
+        with started(env, "worker", "--processes", "1"):
+
+            def preview_url() -> str | None:
+                page = browser.get(f"/desk/sessions/{number}/images/").text
+                found = re.search(r'data-preview="([^"]+)"', page)
+                return found.group(1) if found else None
+
+            preview = browser.get(wait_for("the RQ worker makes the preview", preview_url))
+            assert preview.status_code == 200
+            assert preview.headers["Content-Type"] == "image/jpeg"
+            assert preview.content.startswith(b"\xff\xd8")
+            assert queue.llen("rq:queue:images") == 0
+
+            # A task booked two seconds ahead (as the automatic sync books its next beat and
+            # the gallery its mail retries) waits in RQ's scheduled registry, then runs.
+            result_id = proofroom(
+                env,
+                *("manage", "shell", "-c"),
+                "import datetime as dt; from django.utils import timezone; "
+                "from proofroom.studio.tasks import studio_previews_remake as t; "
+                "print(t.using(run_after=timezone.now() + dt.timedelta(seconds=2))"
+                ".enqueue().id)",
+            ).split()[-1]
+            assert queue.zscore("rq:scheduled:images", result_id) is not None
+
+            def result() -> str:
+                return proofroom(
+                    env,
+                    *("manage", "shell", "-c"),
+                    "from proofroom.studio.tasks import studio_previews_remake as t; "
+                    f"r = t.get_result('{result_id}'); print(r.status, r.return_value)",
+                ).split("\n")[-2]
+
+            assert wait_for(
+                "the scheduled task runs", lambda: "SUCCESSFUL" in result() and result()
+            ).endswith(" 1")
