@@ -17,6 +17,7 @@ import redis
 from proofroom.imaging.samples import make_sample_photo
 from tests.cast import PASSWORD
 from tests.running import operator_env, proofroom, serving, started
+from tests.test_serve import gone, processes_with_data
 
 REDIS = "redis://127.0.0.1:6379"
 CLAIM = "proofroom:test-claim"
@@ -138,3 +139,25 @@ def test_rq_worker_makes_the_previews_of_an_upload_and_runs_tasks_booked_for_lat
             assert wait_for(
                 "the scheduled task runs", lambda: "SUCCESSFUL" in result() and result()
             ).endswith(" 1")
+
+
+def test_killed_rq_worker_takes_its_workers_and_scheduler_with_it(
+    tmp_path: Path, redis_url: str
+) -> None:
+    """The parent-death signal of the database workers holds for RQ's: SIGKILL of
+    `proofroom worker` ends its RQ workers and its scheduler too."""
+    env = operator_env(tmp_path, PROOFROOM_TASKS="rq", PROOFROOM_REDIS_URL=redis_url)
+    proofroom(env, "migrate")
+    with started(env, "worker", "--processes", "2") as worker:
+        wait_for(
+            "the worker, 2 RQ workers and the scheduler",
+            lambda: len(processes_with_data(tmp_path)) == 4,
+        )
+        locks = redis.Redis.from_url(redis_url)
+        # The scheduler holds one lock per queue: default, images, sync.
+        wait_for("the scheduler's locks", lambda: len(locks.keys("rq:scheduler-lock:*")) == 3)
+        worker.kill()
+        worker.wait(30)
+        assert gone(tmp_path), f"orphaned workers: {processes_with_data(tmp_path)}"
+        # Stopped, not killed: the scheduler gave its locks back for another node to take.
+        assert locks.keys("rq:scheduler-lock:*") == []
