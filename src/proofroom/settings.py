@@ -273,6 +273,10 @@ TASKS = {
     }
 }
 REDIS_URL = env_str("PROOFROOM_REDIS_URL", "redis://127.0.0.1:6379/0")
+if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ConfigError(
+        f"PROOFROOM_REDIS_URL must be a redis://, rediss:// or unix:// URL (got {REDIS_URL!r})"
+    )
 if TASK_BACKEND == "rq":
     INSTALLED_APPS += ["django_rq"]
     # A job may run as long as a sync of a large session; RQ's default (3 minutes) would
