@@ -161,3 +161,59 @@ def test_killed_rq_worker_takes_its_workers_and_scheduler_with_it(
         assert gone(tmp_path), f"orphaned workers: {processes_with_data(tmp_path)}"
         # Stopped, not killed: the scheduler gave its locks back for another node to take.
         assert locks.keys("rq:scheduler-lock:*") == []
+
+
+SCHEDULE = (
+    "from proofroom.studio.syncs import auto_sync_configure; "
+    "auto_sync_configure(minutes=15, kinds=['favourites'])"
+)
+# The schedule's generation, the ticks booked ahead (READY rows or RQ's scheduled registry,
+# by their arguments), and how many scheduled syncs ran.
+BEATS = (
+    "import django_rq; from django.conf import settings; "
+    "from django_tasks_db.models import DBTaskResult; "
+    "from proofroom.studio.studios import studio_get; "
+    "from proofroom.studio.syncs import SyncRun; "
+    "rq = settings.TASK_BACKEND == 'rq'; "
+    "q = rq and django_rq.get_queue('sync'); "
+    "ahead = [list(q.fetch_job(i).args) "
+    "for i in q.scheduled_job_registry.get_job_ids()] if rq else "
+    "[r.args_kwargs['args'] for r in DBTaskResult.objects.filter("
+    "task_path__endswith='.sync_tick', status='READY')]; "
+    "print(studio_get().auto_sync_generation, ahead, "
+    "SyncRun.objects.filter(trigger='schedule').count())"
+)
+
+
+def beats(env: dict[str, str]) -> str:
+    return proofroom(env, "manage", "shell", "-c", BEATS).strip().split("\n")[-1]
+
+
+@pytest.mark.parametrize("backend", ["database", "rq"])
+def test_worker_books_again_the_sync_tick_the_queue_lost(
+    tmp_path: Path, request: pytest.FixtureRequest, backend: str
+) -> None:
+    """Redis restarted without its data (or the task rows were deleted): `proofroom worker`
+    starts the automatic sync's schedule again, under a new generation, and it goes on."""
+    extra = {"PROOFROOM_TASKS": backend, "PROOFROOM_WORKERS": "1"}
+    if backend == "rq":
+        extra["PROOFROOM_REDIS_URL"] = request.getfixturevalue("redis_url")
+    env = operator_env(tmp_path, PROOFROOM_OWNER_PASSWORD=PASSWORD, **extra)
+    proofroom(env, "setup", "--studio", "Northlight Studio", "--owner", "alice")
+    proofroom(env, "manage", "shell", "-c", SCHEDULE)
+    if backend == "rq":
+        queue = redis.Redis.from_url(extra["PROOFROOM_REDIS_URL"])
+        assert queue.llen("rq:queue:sync") == 1
+        queue.flushdb()
+        queue.set(CLAIM, os.getpid(), ex=600)
+    else:
+        proofroom(
+            env,
+            *("manage", "shell", "-c"),
+            "from django_tasks_db.models import DBTaskResult; DBTaskResult.objects.all().delete()",
+        )
+    assert beats(env) == "1 [] 0"  # the schedule is on, and nothing of it is booked
+
+    with started(env, "worker", "--processes", "1"):
+        # The tick booked at start ran (one scheduled sync) and booked the next, for later.
+        wait_for("the schedule goes on", lambda: beats(env) == "2 [[2]] 1", seconds=120)

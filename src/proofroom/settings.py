@@ -282,6 +282,9 @@ if TASK_BACKEND == "rq":
     # A job may run as long as a sync of a large session; RQ's default (3 minutes) would
     # kill it midway. The sync's own lease notices a worker that died.
     RQ_QUEUES = {name: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 6 * 60 * 60} for name in TASK_QUEUES}
+# `proofroom worker` makes sure, at start and this often, that each periodic job (the
+# automatic sync, the gallery's sweep and mail retries) is still booked (proofroom.core.beats).
+BEATS_MINUTES = env_int("PROOFROOM_BEATS_MINUTES", 10, minimum=1, maximum=24 * 60)
 # The gallery's sweep deletes unused derivatives and stray files older than this: longer
 # than any sync, so it never takes what a sync in progress was told the gallery has.
 SWEEP_GRACE_HOURS = env_int("PROOFROOM_SWEEP_GRACE_HOURS", 24, minimum=1, maximum=24 * 90)

@@ -10,6 +10,9 @@ are due; the database backend's workers do that by polling. Several nodes may ea
 start them beside the web server and stop them with it. A worker started by a server
 dies with it, even when the server is killed (SIGKILL gives it no chance to stop them):
 otherwise a restarted server's workers would run beside the orphans.
+
+Before starting them, and every ``PROOFROOM_BEATS_MINUTES`` while they run, the parent
+process books again any periodic job the queue lost (``proofroom.core.beats``).
 """
 
 from __future__ import annotations
@@ -150,6 +153,7 @@ def run_workers(*, processes: int, interval: float = 1.0, parent_pid: int | None
 
     if parent_pid is not None:
         die_with_parent(parent_pid)
+    _ensure_beats()  # closes the connections too, before the children are forked
     connections.close_all()
     context = multiprocessing.get_context("fork")
     rq = settings.TASK_BACKEND == "rq"
@@ -176,6 +180,33 @@ def run_workers(*, processes: int, interval: float = 1.0, parent_pid: int | None
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
+    _wait_keeping_beats(children, every=settings.BEATS_MINUTES * 60.0)
+
+
+def _ensure_beats() -> None:
+    """Book again any periodic job the queue lost (proofroom.core.beats); never fatal."""
+    from django.db import connections
+
+    from proofroom.core.beats import beats_ensure
+
+    try:
+        beats_ensure()
+    except Exception:
+        logger.exception("could not check the periodic jobs")
+    finally:
+        connections.close_all()
+
+
+def _wait_keeping_beats(children: list[Any], *, every: float) -> None:
+    """Wait for the children to end; meanwhile, every ``every`` seconds, check the beats."""
+    from multiprocessing.connection import wait
+
+    next_check = time.monotonic() + every
+    while alive := [child for child in children if child.is_alive()]:
+        wait([child.sentinel for child in alive], timeout=max(0.0, next_check - time.monotonic()))
+        if time.monotonic() >= next_check:
+            _ensure_beats()
+            next_check = time.monotonic() + every
     for child in children:
         child.join()
 
