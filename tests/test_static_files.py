@@ -3,6 +3,7 @@ for a year, gzipped; the plain names stay for nothing a page uses (issue 17, poi
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -44,3 +45,33 @@ def test_migrate_collects_hashed_static_files_served_immutable(tmp_path: Path) -
 
     # Migrating again (an upgrade of the same version) copies nothing and keeps the names.
     assert "0 static files copied" in proofroom(env, "migrate")
+
+
+def test_a_page_linking_a_file_not_yet_collected_renders(tmp_path: Path) -> None:
+    """An upgrade's new file, linked by a server restarted before `proofroom migrate`
+    collected it, is linked by its plain name (served from the app) instead of failing the
+    page."""
+    env = operator_env(tmp_path)
+    proofroom(env, "migrate")
+    static = tmp_path / "static"
+    manifest_file = static / "staticfiles.json"
+    manifest = json.loads(manifest_file.read_text())
+    hashed = manifest["paths"].pop("studio/desk.css")  # not collected: no entry, no files
+    manifest_file.write_text(json.dumps(manifest))
+    for name in static.glob(f"{hashed}*"):
+        name.unlink()
+    for name in static.glob("studio/desk.css*"):
+        name.unlink()
+
+    with serving(env, "--no-worker") as base, httpx.Client(base_url=base) as browser:
+        page = browser.get("/desk/login/")
+        assert page.status_code == 200
+        links = stylesheets(page.text)
+        assert "/static/studio/desk.css" in links
+        css = browser.get("/static/studio/desk.css")
+        assert css.status_code == 200 and css.text.strip()
+        assert "immutable" not in css.headers["Cache-Control"]
+        # The gallery's stylesheet, in the manifest, keeps its hashed name.
+        assert re.fullmatch(
+            r"/static/gallery/gallery\.[0-9a-f]{12}\.css", stylesheets(browser.get("/").text)[0]
+        )
