@@ -133,7 +133,8 @@ def test_rq_worker_makes_the_previews_of_an_upload_and_runs_tasks_booked_for_lat
                     env,
                     *("manage", "shell", "-c"),
                     "from proofroom.studio.tasks import studio_previews_remake as t; "
-                    f"r = t.get_result('{result_id}'); print(r.status, r.return_value)",
+                    f"r = t.get_result('{result_id}'); "
+                    "print(r.status, r.return_value if r.is_finished else '')",
                 ).split("\n")[-2]
 
             assert wait_for(
