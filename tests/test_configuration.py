@@ -65,6 +65,14 @@ def run_cli(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProce
             "PROOFROOM_SECRETS_KEY: each key must be 32 url-safe base64-encoded bytes",
         ),
         (
+            {"PROOFROOM_TASKS": "celery"},
+            "PROOFROOM_TASKS must be one of database, rq, immediate (got 'celery')",
+        ),
+        (
+            {"PROOFROOM_TASKS": "rq", "PROOFROOM_REDIS_URL": "127.0.0.1:6379"},
+            "PROOFROOM_REDIS_URL must be a redis://, rediss:// or unix:// URL",
+        ),
+        (
             {"PROOFROOM_SIDE": "gallery", "GALLERY_DATABASE_URL": "sqlite:////tmp/g.sqlite3"},
             "GALLERY_DATABASE_URL is only used when PROOFROOM_SIDE=both",
         ),

@@ -142,7 +142,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "proofroom.core.security.ContentSecurityPolicyMiddleware",
     "proofroom.core.security.NoIndexMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "proofroom.core.static.StaticMiddleware",
     "proofroom.core.sessions.SideSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -240,17 +240,17 @@ STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_ROOT = Path(env_str("PROOFROOM_MEDIA_ROOT", str(DATA_DIR / "media"))).resolve()
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Hashed, compressed names, collected by `proofroom migrate` (see proofroom.core.static).
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "proofroom.core.static.StaticStorage"
         if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-# Without collectstatic (embedded mode, tests) whitenoise serves from the apps.
+# Before the first collection (a checkout run from source, the tests) WhiteNoise serves the
+# apps' own files; once collected, the hashed ones from STATIC_ROOT, immutable for a year.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
-if not (STATIC_ROOT / "staticfiles.json").exists():
-    STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
@@ -258,15 +258,35 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # A running sync renews its lease as it goes; one silent this long is taken for dead.
 SYNC_LEASE_SECONDS = env_int("PROOFROOM_SYNC_LEASE_SECONDS", 300, minimum=1, maximum=86400)
 
+# Background tasks: "database" (the embedded default: queued in this side's database, run
+# by `proofroom worker` or the server's worker), "rq" (queued on Redis, run by the RQ
+# workers `proofroom worker` starts; see proofroom.core.worker) or "immediate" (inline, for
+# debugging).
+TASK_BACKEND = env_choice("PROOFROOM_TASKS", "database", ("database", "rq", "immediate"))
+TASK_QUEUES = ["default", "images", "sync"]
 TASKS = {
     "default": {
         "BACKEND": {
             "database": "django_tasks_db.DatabaseBackend",
+            "rq": "django_tasks_rq.RQBackend",
             "immediate": "django_tasks.backends.immediate.ImmediateBackend",
-        }[env_choice("PROOFROOM_TASKS", "database", ("database", "immediate"))],
-        "QUEUES": ["default", "images", "sync"],
+        }[TASK_BACKEND],
+        "QUEUES": TASK_QUEUES,
     }
 }
+REDIS_URL = env_str("PROOFROOM_REDIS_URL", "redis://127.0.0.1:6379/0")
+if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ConfigError(
+        f"PROOFROOM_REDIS_URL must be a redis://, rediss:// or unix:// URL (got {REDIS_URL!r})"
+    )
+if TASK_BACKEND == "rq":
+    INSTALLED_APPS += ["django_rq"]
+    # A job may run as long as a sync of a large session; RQ's default (3 minutes) would
+    # kill it midway. The sync's own lease notices a worker that died.
+    RQ_QUEUES = {name: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 6 * 60 * 60} for name in TASK_QUEUES}
+# `proofroom worker` makes sure, at start and this often, that each periodic job (the
+# automatic sync, the gallery's sweep and mail retries) is still booked (proofroom.core.beats).
+BEATS_MINUTES = env_int("PROOFROOM_BEATS_MINUTES", 10, minimum=1, maximum=24 * 60)
 # The gallery's sweep deletes unused derivatives and stray files older than this: longer
 # than any sync, so it never takes what a sync in progress was told the gallery has.
 SWEEP_GRACE_HOURS = env_int("PROOFROOM_SWEEP_GRACE_HOURS", 24, minimum=1, maximum=24 * 90)

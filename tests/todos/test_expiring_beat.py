@@ -16,6 +16,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from proofroom.cli import main as proofroom
+from proofroom.core.beats import beats_ensure
 from proofroom.studio.dates import studio_today
 from proofroom.studio.online import OnlineSettings, OnlineState
 from proofroom.studio.sessions import Session
@@ -69,8 +70,9 @@ def test_a_lost_beat_is_booked_again_when_the_worker_starts(
         session=session, expire_date=studio_today() + dt.timedelta(days=2), state=OnlineState.ONLINE
     )
     lose_the_queued_beat()
-    monkeypatch.setattr("proofroom.cli.hold_data_folder", lambda: None)
-    monkeypatch.setattr("proofroom.core.worker.run_workers", lambda **kwargs: None)
+    monkeypatch.setattr("proofroom.cli.server.hold_data_folder", lambda: None)
+    # The worker's first step, without forking its processes: every registered beat.
+    monkeypatch.setattr("proofroom.core.worker.run_workers", lambda **kwargs: beats_ensure())
 
     proofroom(["worker", "--processes", "1"])
 

@@ -1,9 +1,18 @@
-"""Background workers: one process per core, each running django-tasks-db's worker loop.
+"""Background workers: one process per core, each running django-tasks-db's worker loop or,
+with ``PROOFROOM_TASKS=rq``, an RQ worker taking jobs from Redis.
+
+Under RQ one more process runs RQ's scheduler, which moves the jobs booked for later (the
+automatic sync's next beat, a mail retry, the gallery's sweep) onto their queue when they
+are due; the database backend's workers do that by polling. Several nodes may each run
+``proofroom worker``: RQ's scheduler lock lets one of them schedule at a time.
 
 ``proofroom worker`` runs them in the foreground; ``proofroom serve`` and the demo
 start them beside the web server and stop them with it. A worker started by a server
 dies with it, even when the server is killed (SIGKILL gives it no chance to stop them):
 otherwise a restarted server's workers would run beside the orphans.
+
+Before starting them, and every ``PROOFROOM_BEATS_MINUTES`` while they run, the parent
+process books again any periodic job the queue lost (``proofroom.core.beats``).
 """
 
 from __future__ import annotations
@@ -62,12 +71,7 @@ def _worker_main(index: int, interval: float, parent_pid: int) -> None:
     from django_tasks_db.management.commands.db_worker import Worker
 
     connections.close_all()
-    try:
-        from proofroom.imaging import configure_worker
-
-        configure_worker()
-    except ImportError:
-        pass
+    _configure_imaging()
     worker = Worker(
         queue_names=["*"],
         interval=interval,
@@ -82,23 +86,90 @@ def _worker_main(index: int, interval: float, parent_pid: int) -> None:
     worker.run()
 
 
+def _configure_imaging() -> None:
+    try:
+        from proofroom.imaging import configure_worker
+
+        configure_worker()
+    except ImportError:
+        pass
+
+
+def _rq_queue_names() -> list[str]:
+    """The queues an RQ worker takes jobs from (all of them, as the db worker's ``*``)."""
+    from django.conf import settings
+
+    return [str(name) for name in settings.TASKS["default"]["QUEUES"]]
+
+
+def _rq_worker_main(index: int, interval: float, parent_pid: int) -> None:
+    """One RQ worker: each job runs in a forked work horse, as ``rqworker`` does, so that a
+    crash in one image's decoder (a segfault) fails that job, not the worker."""
+    import django_rq
+    from django.db import connections
+    from django_tasks_rq import Job
+    from rq import Worker
+
+    die_with_parent(parent_pid)
+    connections.close_all()
+    _configure_imaging()
+    queues = [django_rq.get_queue(name, job_class=Job) for name in _rq_queue_names()]
+    worker = Worker(
+        queues,
+        name=f"{os.uname().nodename}-{os.getpid()}",
+        connection=queues[0].connection,
+        job_class=Job,
+    )
+    worker.work(logging_level="WARNING")
+
+
+def _rq_scheduler_main(index: int, interval: float, parent_pid: int) -> None:
+    """RQ's scheduler: moves due jobs from each queue's scheduled registry onto the queue,
+    every ``interval`` seconds, while it holds the queue's lock (one node at a time)."""
+    import django_rq
+    from rq.scheduler import RQScheduler
+
+    die_with_parent(parent_pid)
+    names = _rq_queue_names()
+    scheduler = RQScheduler(
+        names,
+        connection=django_rq.get_connection(names[0]),
+        interval=max(1, round(interval)),
+        logging_level=logging.WARNING,
+    )
+    try:
+        scheduler.work()
+    finally:
+        scheduler.release_locks()
+
+
 def run_workers(*, processes: int, interval: float = 1.0, parent_pid: int | None = None) -> None:
     """Run ``processes`` workers until SIGINT or SIGTERM, then stop them gracefully.
 
     With ``parent_pid`` (the server that started us), also stop when that process is gone.
     """
+    from django.conf import settings
     from django.db import connections
 
     if parent_pid is not None:
         die_with_parent(parent_pid)
+    _ensure_beats()  # closes the connections too, before the children are forked
     connections.close_all()
     context = multiprocessing.get_context("fork")
+    rq = settings.TASK_BACKEND == "rq"
+    main = _rq_worker_main if rq else _worker_main
     children = [
-        context.Process(
-            target=_worker_main, args=(i, interval, os.getpid()), name=f"proofroom-worker-{i}"
-        )
+        context.Process(target=main, args=(i, interval, os.getpid()), name=f"proofroom-worker-{i}")
         for i in range(processes)
     ]
+    if rq:
+        children.append(
+            context.Process(
+                target=_rq_scheduler_main,
+                args=(processes, interval, os.getpid()),
+                name="proofroom-rq-scheduler",
+            )
+        )
     for child in children:
         child.start()
 
@@ -109,6 +180,33 @@ def run_workers(*, processes: int, interval: float = 1.0, parent_pid: int | None
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
+    _wait_keeping_beats(children, every=settings.BEATS_MINUTES * 60.0)
+
+
+def _ensure_beats() -> None:
+    """Book again any periodic job the queue lost (proofroom.core.beats); never fatal."""
+    from django.db import connections
+
+    from proofroom.core.beats import beats_ensure
+
+    try:
+        beats_ensure()
+    except Exception:
+        logger.exception("could not check the periodic jobs")
+    finally:
+        connections.close_all()
+
+
+def _wait_keeping_beats(children: list[Any], *, every: float) -> None:
+    """Wait for the children to end; meanwhile, every ``every`` seconds, check the beats."""
+    from multiprocessing.connection import wait
+
+    next_check = time.monotonic() + every
+    while alive := [child for child in children if child.is_alive()]:
+        wait([child.sentinel for child in alive], timeout=max(0.0, next_check - time.monotonic()))
+        if time.monotonic() >= next_check:
+            _ensure_beats()
+            next_check = time.monotonic() + every
     for child in children:
         child.join()
 

@@ -8,6 +8,7 @@ from typing import TypedDict, Unpack
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
+from django.db.models import F
 
 from proofroom.core.services import model_update
 
@@ -197,4 +198,14 @@ def studio_auto_sync_set(
     """Record the scheduled sync's period (0: off), what it syncs, and its generation."""
     Studio.objects.filter(pk=studio.pk).update(
         auto_sync_minutes=minutes, auto_sync_kinds=kinds, auto_sync_generation=generation
+    )
+
+
+def studio_auto_sync_restart(*, studio: Studio, generation: int) -> bool:
+    """Move the scheduled sync on to the next generation, unless someone changed (or
+    switched off) the schedule since ``generation`` was read; True when this call did it."""
+    return bool(
+        Studio.objects.filter(
+            pk=studio.pk, auto_sync_generation=generation, auto_sync_minutes__gt=0
+        ).update(auto_sync_generation=F("auto_sync_generation") + 1)
     )

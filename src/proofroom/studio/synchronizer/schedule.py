@@ -14,13 +14,15 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from proofroom.studio.studios import studio_auto_sync_set, studio_get
+from proofroom.core.beats import task_booked
+from proofroom.studio.studios import studio_auto_sync_restart, studio_auto_sync_set, studio_get
 from proofroom.studio.synchronizer.runner import sync_run_execute
 from proofroom.studio.synchronizer.runs import (
     SyncBusy,
     SyncKind,
     SyncRun,
     SyncTrigger,
+    last_scheduled_sync,
     sync_claim,
 )
 from proofroom.studio.todos.jobs import todos_beat_ensure
@@ -73,3 +75,26 @@ def auto_sync_tick(*, generation: int) -> SyncRun | None:
 def sync_tick(generation: int) -> str:
     run = auto_sync_tick(generation=generation)
     return "stopped" if run is None else str(run.status)
+
+
+def auto_sync_ensure() -> None:
+    """When the automatic sync is on and no tick of its schedule is booked (the queue lost
+    it), start the schedule again: due one interval after the last scheduled sync, or now.
+
+    The schedule restarts under a new generation, taken only if nobody changed it since it
+    was read, so two workers starting at once book one tick, and a lost tick that turns up
+    again stops by itself."""
+    studio = studio_get()
+    if studio is None or not studio.auto_sync_minutes:
+        return
+    generation = studio.auto_sync_generation
+    if task_booked(sync_tick, args=[generation]):
+        return
+    if not studio_auto_sync_restart(studio=studio, generation=generation):
+        return  # the schedule changed meanwhile; whoever changed it booked its tick
+    last = last_scheduled_sync()
+    due = None if last is None else last.created_at + dt.timedelta(minutes=studio.auto_sync_minutes)
+    if due is not None and due > timezone.now():
+        sync_tick.using(run_after=due).enqueue(generation + 1)
+    else:
+        sync_tick.enqueue(generation + 1)
