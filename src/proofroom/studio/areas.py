@@ -29,6 +29,7 @@ class Area(models.TextChoices):
     SYNC = "sync", "Synchronizer"
     SETTINGS = "settings", "Settings and price lists"
     MAINTENANCE = "maintenance", "Maintenance lists"
+    COMMUNICATION = "communication", "Form letters and client mail"
 
 
 class DeskArea(models.Model):

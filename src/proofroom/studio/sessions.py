@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, Max, Q, QuerySet
+from django.dispatch import Signal
 
 from proofroom.studio.clients import Client
 from proofroom.studio.pricelists import PriceList
@@ -133,6 +134,11 @@ def _staff(user: AbstractBaseUser | AnonymousUser | None) -> User | None:
     return user if isinstance(user, User) else None
 
 
+# Sent inside the transaction that moves a session to a stage (session=, stage=): the
+# letters' triggers queue their mail with it.
+session_stage_entered = Signal()
+
+
 @transaction.atomic
 def session_status_change(
     *, session: Session, stage: WorkflowStage, user: AbstractBaseUser | AnonymousUser | None
@@ -147,6 +153,7 @@ def session_status_change(
     locked.stage = stage
     locked.save(update_fields=["stage", "updated_at"])
     session.stage = stage
+    session_stage_entered.send(sender=Session, session=locked, stage=stage)
     return True
 
 

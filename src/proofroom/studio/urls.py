@@ -8,6 +8,8 @@ from proofroom.studio.views import (
     exports,
     home,
     invoices,
+    letters,
+    mail,
     media,
     online,
     preferences,
@@ -71,4 +73,6 @@ urlpatterns = [
     path("images/<uuid:image_uuid>/<slug:kind>/", media.image_file, name="image_file"),
     *viewer.urlpatterns,
     *exports.urlpatterns,
+    *letters.urlpatterns,
+    *mail.urlpatterns,
 ]

@@ -33,6 +33,7 @@ from proofroom.studio.invoices import (
     prepaid_uploaded,
     prepaid_withdrawn,
 )
+from proofroom.studio.letters.triggers import session_published
 from proofroom.studio.online import OnlineSettings, OnlineState
 from proofroom.studio.pricelists import PriceList
 from proofroom.studio.sessions import Session, session_status_change
@@ -390,6 +391,7 @@ class Synchronizer:
             online_stage = stage_for_role(StageRole.ONLINE)
             if online_stage is not None and session.stage.position < online_stage.position:
                 session_status_change(session=session, stage=online_stage, user=self.run.started_by)
+            session_published(online=online)  # the Online letter, on a first publishing
         self.tell(f"#{session.number} {session.title}: online with {answer.images} images.")
 
     def send_blobs(self, number: int, missing: list[str]) -> None:
