@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from proofroom.studio.areas import Area
 from proofroom.studio.deposits import deposit_make
 from proofroom.studio.invoices import PaymentMethod, invoice_create, payment_add
+from proofroom.studio.letters.models import FormLetter
 from proofroom.studio.setup import ASSISTANT_GROUP, OWNER_GROUP, staff_user_create
 from proofroom.studio.studios import Studio
 from proofroom.studio.syncs import SyncRun
@@ -75,7 +76,22 @@ AREA_OF: dict[str, Area | None] = {
         ],
         Area.INVOICES,
     ),
-    **dict.fromkeys(["pricelist_list", "pricelist_detail", "preferences"], Area.SETTINGS),
+    **dict.fromkeys(
+        ["pricelist_list", "pricelist_detail", "preferences", "triggers", "mail_settings"],
+        Area.SETTINGS,
+    ),
+    **dict.fromkeys(
+        [
+            "letter_list",
+            "letter_new",
+            "letter_edit",
+            "letter_delete",
+            "client_email",
+            "client_communication",
+            "session_email",
+        ],
+        Area.COMMUNICATION,
+    ),
 }
 NOT_PAGES = {"login", "logout"}
 
@@ -112,6 +128,7 @@ def desk_urls(studio: Studio) -> dict[str, str]:
         "sync_run": run.pk,
         "pricelist": price_list.pk,
         "deposit": deposit.pk,
+        "letter": FormLetter.objects.values_list("pk", flat=True).first(),
     }
     urls = {}
     for pattern in _desk_patterns():

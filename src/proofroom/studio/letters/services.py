@@ -36,10 +36,10 @@ STARTING_LETTERS: list[tuple[str, str, str]] = [
     ),
     (
         CLOSING_LETTER,
-        "Your gallery closes in {{ session.days_left }} days",
+        "Your photographs leave the gallery on {{ session.expire_date }}",
         "Dear {{ client.first_name }},\n\n"
-        "a reminder that your photographs leave the gallery on {{ session.expire_date }}, "
-        "{{ session.days_left }} days from today:\n{{ session.gallery_link }}\n\n"
+        "a reminder that your photographs leave the gallery on {{ session.expire_date }} "
+        "(days left: {{ session.days_left }}):\n{{ session.gallery_link }}\n\n"
         "Your user name is {{ gallery.username }} and your password is "
         "{{ gallery.password }}.\n\n"
         "If you need more time, just answer this mail.\n\n"
