@@ -66,6 +66,23 @@ def letters_setup() -> None:
 
 
 @transaction.atomic
+def letters_demo_setup() -> None:
+    """The demo's mail: the Online letter as a trigger, reminders 7 and 1 days before."""
+    from proofroom.studio.workflow import StageRole, stage_for_role
+
+    letters_setup()
+    online_stage = stage_for_role(StageRole.ONLINE)
+    online_letter = FormLetter.objects.filter(name=ONLINE_LETTER).first()
+    closing = FormLetter.objects.filter(name=CLOSING_LETTER).first()
+    if online_stage is not None and online_letter is not None:
+        LetterTrigger.objects.get_or_create(stage=online_stage, letter=online_letter)
+    if closing is not None:
+        for days in (7, 1):
+            if not ExpiryReminder.objects.filter(days_before=days).exists():
+                reminder_add(days_before=days, letter=closing)
+
+
+@transaction.atomic
 def letter_save(*, letter: FormLetter, name: str, subject: str, body: str) -> FormLetter:
     """Create or edit a letter; an unknown merge field is refused, and named."""
     letter.name = name.strip()
