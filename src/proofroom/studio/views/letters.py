@@ -81,8 +81,8 @@ def letter_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _letter_page(request, get_object_or_404(FormLetter, pk=pk))
 
 
-@require_POST
 @desk_page(Area.COMMUNICATION)
+@require_POST
 def letter_remove(request: HttpRequest, pk: int) -> HttpResponse:
     letter = get_object_or_404(FormLetter, pk=pk)
     try:
