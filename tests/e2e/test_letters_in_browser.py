@@ -31,10 +31,13 @@ def test_staff_write_preview_and_send_a_letter_then_see_it_on_the_record(  # typ
         "at {{ studio.name }}."
     )
     page.get_by_label("Preview for client").select_option(label="Ada <b>Park</b>")
-    page.get_by_role("button", name="Preview").click()
-    preview = page.get_by_role("region", name="Preview")
+    preview = page.get_by_role("region", name="Preview")  # live: no button pressed
     expect(preview.get_by_test_id("preview-subject")).to_have_text("Your prints are ready, Ada")
     expect(preview.get_by_test_id("preview-body")).to_contain_text("Dear Ada <b>Park</b>,")
+    page.get_by_label("Subject").fill("Ready, {{ client.first_name }}? {{ client.nickname }}")
+    expect(page.get_by_role("alert")).to_contain_text("Unknown merge field: {{ client.nickname }}")
+    page.get_by_label("Subject").fill("Your prints are ready, {{ client.first_name }}")
+    expect(preview.get_by_test_id("preview-subject")).to_have_text("Your prints are ready, Ada")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("The letter Prints are ready is saved.")).to_be_visible()
 

@@ -22,7 +22,7 @@ class LetterForm(forms.Form):
         queryset=Client.objects.all(), required=False, label="Preview for client"
     )
     preview_session = forms.ModelChoiceField(
-        queryset=Session.objects.select_related("client"),
+        queryset=Session.objects.select_related("client", "session_type"),
         required=False,
         label="and session",
     )
@@ -58,7 +58,9 @@ class EmailClientForm(forms.Form):
         invoice_field = self.fields["invoice"]
         assert isinstance(session_field, forms.ModelChoiceField)
         assert isinstance(invoice_field, forms.ModelChoiceField)
-        session_field.queryset = Session.objects.filter(client=client).order_by("-date")
+        session_field.queryset = Session.objects.filter(client=client).select_related(
+            "client", "session_type"
+        )
         invoice_field.queryset = Invoice.objects.filter(client=client).order_by("-number")
 
 
