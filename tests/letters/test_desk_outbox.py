@@ -138,3 +138,14 @@ def test_the_test_mail_shows_what_the_server_answered(studio, desk, smtp: Inbox)
     refused = desk.post("/desk/settings/mail/", {"action": "test", "to": "me@northlight.example"})
     assert "ConnectionRefusedError" in refused.content.decode()
     assert MailSettings.objects.get().password_sealed == row.password_sealed  # kept
+
+
+def test_a_password_sealed_with_a_lost_key_fails_the_attempt_with_a_clear_reason(  # type: ignore[no-untyped-def]
+    studio, smtp: Inbox
+) -> None:
+    point_desk_at(settings.EMAIL_PORT, username="studio", password="app-password")
+    MailSettings.objects.update(password_sealed="sealed:v1:not-a-token-any-key-opens")
+    send_letter(ClientFactory())
+    report = desk_mail_deliver()
+    assert (report.sent, report.failed) == (0, 1)
+    assert "sealed with a key this server does not have" in DeskMail.objects.get().last_error

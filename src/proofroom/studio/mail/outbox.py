@@ -29,6 +29,7 @@ from django.db.models import F
 from django.utils import timezone
 from django_tasks import task
 
+from proofroom.core.sealing import UnsealError
 from proofroom.studio.clients import Client
 from proofroom.studio.mail.models import DeskMail
 from proofroom.studio.mail.server import mail_connection, reply_address, sender_address
@@ -152,7 +153,14 @@ def desk_mail_deliver(*, ids: Iterable[int] | None = None, limit: int = 200) -> 
         return DeliveryReport()
     sent = failed = gave_up = 0
     sender = sender_address()
-    connection = mail_connection()
+    try:
+        connection = mail_connection()
+    except UnsealError as error:  # the password was sealed with a key this server lacks
+        for mail in batch:
+            if _claim(mail, now):
+                failed += 1
+                gave_up += _failed(mail, error)
+        return DeliveryReport(failed=failed, gave_up=gave_up)
     try:
         for mail in batch:
             if not _claim(mail, now):

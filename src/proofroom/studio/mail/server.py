@@ -14,7 +14,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 
-from proofroom.core.sealing import seal, unseal
+from proofroom.core.sealing import reseal, seal, unseal
 from proofroom.studio.mail.models import MailSecurity, MailSettings
 from proofroom.studio.studios import studio_get
 
@@ -49,6 +49,18 @@ def mail_settings_update(
     row.full_clean()
     row.save()
     return row
+
+
+@transaction.atomic
+def mail_settings_reseal() -> int:
+    """Seal the stored mail password with the newest secrets key (key rotation)."""
+    changed = 0
+    for row in MailSettings.objects.select_for_update():
+        fresh = reseal(row.password_sealed)
+        if fresh != row.password_sealed:
+            MailSettings.objects.filter(pk=row.pk).update(password_sealed=fresh)
+            changed += 1
+    return changed
 
 
 def sender_address(row: MailSettings | None = None) -> str:
