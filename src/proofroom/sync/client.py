@@ -466,7 +466,7 @@ class Synchronizer:
     def download(self, kind: str) -> None:
         """Read the feed of one kind after our cursor, page by page; each page is applied
         in one transaction with the cursor, then acknowledged."""
-        label = SyncKind(kind).label
+        label = SyncKind(kind).label if kind in SyncKind.values else "Activated client logins"
         self.step(label)
         applied_total = 0
         acked = -1
@@ -553,6 +553,9 @@ class Synchronizer:
         for kind in DOWNLOAD_KINDS:
             if kind in kinds:
                 self.download(kind)
+        if SyncKind.CLIENTS in kinds:
+            # The logins' round trip: which clients chose their own password (for the letters).
+            self.download(protocol.ChangeKind.ACCOUNT)
         if SyncKind.REMOVE_EXPIRED in kinds:
             self.step("Removing expired sessions")
             removed = self.remove_expired()

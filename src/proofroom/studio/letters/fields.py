@@ -25,7 +25,8 @@ MERGE_FIELDS: list[tuple[str, str]] = [
     ("gallery.username", "The client's gallery user name (their email)"),
     (
         "gallery.password",
-        f'The first password: the last name while the login is new, otherwise "{CHOSEN_PASSWORD}"',
+        "The first password: the last name until the client sets their own in the gallery, "
+        f'then "{CHOSEN_PASSWORD}"',
     ),
     ("session.number", "The session's number"),
     ("session.description", "The session's description"),
@@ -62,7 +63,12 @@ class LetterFor:
     online: OnlineSettings | None = None
     invoice: Invoice | None = None
     invoice_balance: int | None = None
-    login_is_new: bool = True
+
+    @property
+    def login_is_new(self) -> bool:
+        """The client's gallery password is still their last name: the gallery has not told
+        the desk (at a sync) that they chose their own since the last Reset Login."""
+        return self.client.gallery_password_chosen_at is None
 
     def values(self) -> dict[str, str]:
         studio, client, session, online = self.studio, self.client, self.session, self.online
@@ -107,15 +113,6 @@ class LetterFor:
         return values
 
 
-def login_is_new(*, client: Client, session: Session | None) -> bool:
-    """Whether the client's gallery password is still their last name, as far as the desk
-    can tell: no other session of theirs was online before (a first login)."""
-    other = OnlineSettings.objects.filter(session__client=client, uploaded_at__isnull=False)
-    if session is not None:
-        other = other.exclude(session=session)
-    return not other.exists()
-
-
 def letter_for(
     *,
     studio: Studio,
@@ -134,5 +131,4 @@ def letter_for(
         online=online,
         invoice=invoice,
         invoice_balance=invoice_balance(invoice) if invoice is not None else None,
-        login_is_new=login_is_new(client=client, session=session),
     )

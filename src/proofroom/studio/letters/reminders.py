@@ -18,7 +18,6 @@ import datetime as dt
 import logging
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django_tasks import task
 
@@ -67,13 +66,8 @@ def reminders_send() -> int:
         live = OnlineSettings.objects.filter(
             state=OnlineState.ONLINE, expire_date__gte=today, expire_date__lte=horizon
         )
-        published_before = OnlineSettings.objects.filter(
-            session__client=OuterRef("session__client"), uploaded_at__lt=OuterRef("uploaded_at")
-        )
         sessions = list(
-            live.select_related("session", "session__client")
-            .annotate(login_old=Exists(published_before))
-            .order_by("expire_date", "pk")
+            live.select_related("session", "session__client").order_by("expire_date", "pk")
         )
         sent = set(
             DeskMail.objects.filter(
@@ -98,7 +92,6 @@ def reminders_send() -> int:
                 today=today,
                 session=online.session,
                 online=online,
-                login_is_new=not online.login_old,
             )
             letter = reminder.letter
             rendered = render(subject=letter.subject, body=letter.body, values=about.values())
