@@ -86,6 +86,9 @@ class ReminderSchedule(models.Model):
 
     due_at = models.DateTimeField(null=True, blank=True)
     last_run_at = models.DateTimeField(null=True, blank=True)
+    beat_id = models.CharField(
+        max_length=64, blank=True, help_text="The task queue's id of the booked run."
+    )
 
     class Meta:
         ordering = ["pk"]

@@ -17,9 +17,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
-from django_tasks import task
+from django_tasks import TaskResultStatus, task
+from django_tasks.exceptions import TaskResultDoesNotExist
 
 from proofroom.studio.dates import studio_now
 from proofroom.studio.letters.fields import LetterFor
@@ -134,9 +135,54 @@ def reminders_book(*, at: dt.datetime | None = None) -> bool:
 def _enqueue(at: dt.datetime) -> None:
     try:
         if reminders_tick.get_backend().supports_defer:
-            reminders_tick.using(run_after=at).enqueue()
+            booked = reminders_tick.using(run_after=at).enqueue()
+            ReminderSchedule.objects.filter(pk=1, due_at=at).update(beat_id=str(booked.id)[:64])
     except Exception:
         log.exception("could not book the reminders; the next reminder saved books them again")
+
+
+def _queued(beat_id: str) -> bool:
+    """Whether that run is still waiting in the queue (or running now, not for long: a run
+    running for long died before it could book the next)."""
+    if not beat_id:
+        return False
+    try:
+        beat = reminders_tick.get_backend().get_result(beat_id)
+    except TaskResultDoesNotExist:
+        return False
+    if beat.status == TaskResultStatus.READY:
+        return True
+    started = beat.started_at
+    return beat.status == TaskResultStatus.RUNNING and (
+        started is not None and started > timezone.now() - dt.timedelta(minutes=10)
+    )
+
+
+def reminders_beat_ensure() -> bool:
+    """Book the reminders' run unless one is queued already (and there are reminders to
+    send); True when it booked one. Idempotent and cheap: for the desk's worker to call when
+    it starts, so a run lost with the queue (a worker restarted on the immediate backend, a
+    database restored from before it was booked) does not wait hours to be re-made."""
+    backend = reminders_tick.get_backend()
+    if not backend.supports_defer:
+        return False  # tasks run inline: there is no queue to lose a run from
+    try:
+        with transaction.atomic():
+            if not ExpiryReminder.objects.exists():
+                return False
+            ReminderSchedule.objects.bulk_create([ReminderSchedule(pk=1)], ignore_conflicts=True)
+            schedule = ReminderSchedule.objects.select_for_update().get(pk=1)
+            if backend.supports_get_result:
+                if _queued(schedule.beat_id):
+                    return False
+            elif schedule.due_at is not None and schedule.due_at > timezone.now() - LOST_AFTER:
+                return False  # no way to ask the queue: trust a booking not long overdue
+            log.info("the reminders' run was not queued: booked again")
+            ReminderSchedule.objects.filter(pk=1).update(due_at=None, beat_id="")
+            return reminders_book()
+    except DatabaseError:
+        log.exception("could not check the reminders' run")
+        return False
 
 
 def reminders_run_booked() -> int:
