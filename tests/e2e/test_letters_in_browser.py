@@ -1,5 +1,6 @@
 """Issue 14 in Chromium: staff write a form letter, preview it for a client, send it from
-the client's page, and see it in the client's Communication history."""
+the client's page, and see it in the client's Communication history. The client to preview
+for is typed and picked from the desk's suggestions."""
 
 from __future__ import annotations
 
@@ -30,7 +31,13 @@ def test_staff_write_preview_and_send_a_letter_then_see_it_on_the_record(  # typ
         "Dear {{ client.full_name }},\n\nyour prints of {{ session.description }} are ready "
         "at {{ studio.name }}."
     )
-    page.get_by_label("Preview for client").select_option(label="Ada <b>Park</b>")
+    who = page.get_by_label("Preview for client")
+    who.press_sequentially("park")  # the desk suggests the clients it matches
+    suggestion = page.locator("#preview-client-suggestions option")
+    expect(suggestion).to_have_count(1)
+    label = suggestion.get_attribute("value")
+    assert label == "Ada <b>Park</b> <ada@example.com>"
+    who.fill(label)  # what picking the suggestion does
     preview = page.get_by_role("region", name="Preview")  # live: no button pressed
     expect(preview.get_by_test_id("preview-subject")).to_have_text("Your prints are ready, Ada")
     expect(preview.get_by_test_id("preview-body")).to_contain_text("Dear Ada <b>Park</b>,")

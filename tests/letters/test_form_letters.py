@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from proofroom.studio.letters.models import FormLetter
+from proofroom.studio.letters.selectors import client_label
 from proofroom.studio.letters.services import (
     CLOSING_LETTER,
     ONLINE_LETTER,
@@ -71,7 +72,7 @@ def test_the_preview_page_escapes_client_data(studio, desk) -> None:  # type: ig
             "name": letter.name,
             "subject": letter.subject,
             "body": letter.body,
-            "preview_client": client.pk,
+            "preview_client": client_label(client),
         },
     ).content.decode()
     assert "Dear &lt;script&gt;alert(1)&lt;/script&gt;," in page

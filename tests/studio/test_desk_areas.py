@@ -84,6 +84,7 @@ AREA_OF: dict[str, Area | None] = {
         [
             "letter_list",
             "letter_new",
+            "letter_clients",
             "letter_edit",
             "letter_delete",
             "client_email",

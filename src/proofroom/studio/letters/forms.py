@@ -10,6 +10,7 @@ from proofroom.studio.clients import Client
 from proofroom.studio.invoices import Invoice
 from proofroom.studio.letters.models import FormLetter
 from proofroom.studio.letters.render import unknown_fields
+from proofroom.studio.letters.selectors import client_for_preview
 from proofroom.studio.sessions import Session
 from proofroom.studio.workflow import WorkflowStage
 
@@ -18,14 +19,35 @@ class LetterForm(forms.Form):
     name = forms.CharField(max_length=120)
     subject = forms.CharField(max_length=200)
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 14}))
-    preview_client = forms.ModelChoiceField(
-        queryset=Client.objects.all(), required=False, label="Preview for client"
-    )
-    preview_session = forms.ModelChoiceField(
-        queryset=Session.objects.select_related("client", "session_type"),
+    preview_client = forms.CharField(
         required=False,
-        label="and session",
+        max_length=300,
+        label="Preview for client",
+        help_text="A name or an email; pick one of the suggestions.",
+        widget=forms.TextInput(
+            attrs={
+                "list": "preview-client-suggestions",
+                "autocomplete": "off",
+                "spellcheck": "false",
+            }
+        ),
     )
+    preview_session = forms.IntegerField(
+        required=False, min_value=1, max_value=2**31 - 1, label="and session number"
+    )
+
+    def clean_preview_client(self) -> Client | None:
+        return client_for_preview(text=self.cleaned_data.get("preview_client") or "")
+
+    def clean_preview_session(self) -> Session | None:
+        number = self.cleaned_data.get("preview_session")
+        if number is None:
+            return None
+        session = Session.objects.select_related("client", "session_type").filter(number=number)
+        found = session.first()
+        if found is None:
+            raise forms.ValidationError(f"There is no session #{number}.")
+        return found
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

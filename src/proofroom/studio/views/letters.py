@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_POST
@@ -18,6 +18,7 @@ from proofroom.studio.letters.forms import EmailClientForm, LetterForm, Reminder
 from proofroom.studio.letters.models import ExpiryReminder, FormLetter, LetterTrigger
 from proofroom.studio.letters.reminders import reminders_book, reminders_booked_at
 from proofroom.studio.letters.render import Rendered
+from proofroom.studio.letters.selectors import client_label, clients_suggested
 from proofroom.studio.letters.services import (
     letter_delete,
     letter_render,
@@ -38,10 +39,39 @@ def letter_list(request: HttpRequest) -> HttpResponse:
     return render(request, "studio/letters/list.html", {"letters": letters})
 
 
+def _came_from(request: HttpRequest) -> tuple[Client | None, Session | None]:
+    """The client (and session) whose page linked here: ``?client=<id>&session=<number>``."""
+    client_id, number = request.GET.get("client", ""), request.GET.get("session", "")
+    session = (
+        Session.objects.select_related("client").filter(number=int(number)).first()
+        if number.isdigit() and len(number) < 10
+        else None
+    )
+    client = (
+        Client.objects.filter(pk=int(client_id)).first()
+        if client_id.isdigit() and len(client_id) < 19
+        else None
+    )
+    if session is not None and client is not None and session.client_id != client.pk:
+        session = None
+    return (client or (session.client if session else None)), session
+
+
 def _letter_page(request: HttpRequest, letter: FormLetter) -> HttpResponse:
-    initial = {"name": letter.name, "subject": letter.subject, "body": letter.body}
-    form = LetterForm(request.POST or None, initial=initial)
+    initial: dict[str, object] = {
+        "name": letter.name,
+        "subject": letter.subject,
+        "body": letter.body,
+    }
     preview: Rendered | None = None
+    if request.method != "POST":
+        client, session = _came_from(request)
+        if client is not None:
+            initial["preview_client"] = client_label(client)
+            initial["preview_session"] = session.number if session else None
+            if letter.pk:
+                preview = letter_render(letter=letter, client=client, session=session)
+    form = LetterForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if request.POST.get("action") == "preview":
@@ -69,6 +99,13 @@ def _letter_page(request: HttpRequest, letter: FormLetter) -> HttpResponse:
         "studio/letters/form.html",
         {"form": form, "letter": letter, "preview": preview, "merge_fields": MERGE_FIELDS},
     )
+
+
+@desk_page(Area.COMMUNICATION)
+def letter_clients(request: HttpRequest) -> JsonResponse:
+    """The preview field's suggestions: clients matching what was typed (a few, never all)."""
+    found = clients_suggested(text=request.GET.get("q", "")[:200])
+    return JsonResponse({"clients": [client_label(client) for client in found]})
 
 
 @desk_page(Area.COMMUNICATION)
@@ -194,6 +231,7 @@ def triggers(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("letters/", letter_list, name="letter_list"),
     path("letters/new/", letter_new, name="letter_new"),
+    path("letters/clients/", letter_clients, name="letter_clients"),
     path("letters/<int:pk>/", letter_edit, name="letter_edit"),
     path("letters/<int:pk>/delete/", letter_remove, name="letter_delete"),
     path("clients/<int:pk>/email/", client_email, name="client_email"),
