@@ -41,6 +41,7 @@ def test_each_side_registers_its_beats() -> None:
     assert {
         "proofroom.studio.synchronizer.schedule.auto_sync_ensure",
         "proofroom.studio.todos.jobs.todos_beat_ensure",
+        "proofroom.studio.letters.reminders.reminders_beat_ensure",
         "proofroom.gallery.beats.sweep_ensure",
         "proofroom.gallery.beats.mail_retry_ensure",
     } <= set(registered_beats())

@@ -42,6 +42,7 @@ def _demo_password() -> str:
 def demo_load(*, out: TextIO) -> DemoLogin:
     from proofroom.gallery.tenants import Studio as GalleryStudio
     from proofroom.gallery.tenants import studio_create
+    from proofroom.studio.letters.services import letters_demo_setup
     from proofroom.studio.setup import OWNER_GROUP, desk_setup, security_groups_ensure
     from proofroom.studio.studios import studio_get
 
@@ -55,6 +56,7 @@ def demo_load(*, out: TextIO) -> DemoLogin:
             time_zone="America/Chicago",
         )
     security_groups_ensure()
+    letters_demo_setup()  # the first sync mails the client, into the data folder's outbox
     owner = User.objects.filter(username=DEMO_OWNER).first()
     if owner is None:
         from proofroom.studio.setup import staff_user_create

@@ -19,6 +19,7 @@ from proofroom.studio.areas import Area
 from proofroom.studio.deposits import deposit_make
 from proofroom.studio.invoices.models import PaymentMethod
 from proofroom.studio.invoices.services import invoice_create, invoice_line_add, payment_add
+from proofroom.studio.letters.models import FormLetter
 from proofroom.studio.setup import ASSISTANT_GROUP, OWNER_GROUP, staff_user_create
 from proofroom.studio.studios import Studio
 from proofroom.studio.synchronizer.runs import SyncRun, SyncTrigger
@@ -93,6 +94,8 @@ AREA_OF: dict[str, Area | None] = {
             "preferences_auto_sync",
             "preferences_remake",
             "todo_rules",
+            "triggers",
+            "mail_settings",
         ],
         Area.SETTINGS,
     ),
@@ -106,6 +109,19 @@ AREA_OF: dict[str, Area | None] = {
             "todo_client_search",
         ],
         Area.TASKS,
+    ),
+    **dict.fromkeys(
+        [
+            "letter_list",
+            "letter_new",
+            "letter_clients",
+            "letter_edit",
+            "letter_delete",
+            "client_email",
+            "client_communication",
+            "session_email",
+        ],
+        Area.COMMUNICATION,
     ),
 }
 NOT_PAGES = {"login", "logout"}
@@ -147,6 +163,7 @@ def desk_urls(studio: Studio) -> dict[str, str]:
         "pricelist": price_list.pk,
         "deposit": deposit.pk,
         "todo": todo_create(title="Call the lab", session=session).pk,
+        "letter": FormLetter.objects.values_list("pk", flat=True).first(),
     }
     urls = {}
     for pattern in _desk_patterns():

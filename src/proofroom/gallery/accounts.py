@@ -156,10 +156,32 @@ class _ValidatorView:
 
 @atomic
 def account_set_password(*, account: Account, password: str) -> None:
+    """Set the login's own password; a client's first one (leaving the last name) tells the
+    studio, so its letters stop quoting the last name as the password."""
     _check_new_password(account, password)
+    activated = account.must_set_password
     account.password = make_password(password)
     account.must_set_password = False
     account.save(update_fields=["password", "must_set_password"])
+    if activated and account.kind == AccountKind.CLIENT and account.client_uuid is not None:
+        _activated_emit(account)
+
+
+def _activated_emit(account: Account) -> None:
+    from proofroom.gallery.feed import change_emit
+    from proofroom.sync import protocol
+
+    assert account.client_uuid is not None
+    change_emit(
+        studio_id=account.studio_id,
+        kind=protocol.ChangeKind.ACCOUNT,
+        payload=protocol.AccountActivatedChange(
+            account=account.uuid,
+            client=account.client_uuid,
+            login_reset=account.login_reset_seen,
+            activated_at=timezone.now(),
+        ).model_dump(mode="json"),
+    )
 
 
 @atomic

@@ -30,6 +30,7 @@ class Area(models.TextChoices):
     SETTINGS = "settings", "Settings and price lists"
     MAINTENANCE = "maintenance", "Maintenance lists"
     TASKS = "tasks", "Tasks"
+    COMMUNICATION = "communication", "Form letters and client mail"
 
 
 class DeskArea(models.Model):

@@ -30,6 +30,12 @@ class Client(models.Model):
     login_reset = models.PositiveIntegerField(
         default=0, editable=False, help_text="Times the studio pressed Reset Login."
     )
+    gallery_password_chosen_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the client set their own gallery password (empty: still the last name).",
+    )
     synced_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

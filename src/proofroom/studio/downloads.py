@@ -147,6 +147,14 @@ def apply_yearbook(data: protocol.YearbookChange) -> None:
     settings.save(update_fields=["image", "picked_at"])
 
 
+def apply_account_activated(data: protocol.AccountActivatedChange) -> None:
+    """The client chose their own gallery password; one from before a Reset Login the
+    studio pressed since is stale (the login goes back to the last name)."""
+    Client.objects.filter(
+        uuid=data.client, login_reset=data.login_reset, gallery_password_chosen_at__isnull=True
+    ).update(gallery_password_chosen_at=data.activated_at)
+
+
 def _favourites(data: dict[str, object]) -> None:
     apply_favourites(protocol.FavouritesChange.model_validate(data))
 
@@ -157,6 +165,10 @@ def _guest(data: dict[str, object]) -> None:
 
 def _yearbook(data: dict[str, object]) -> None:
     apply_yearbook(protocol.YearbookChange.model_validate(data))
+
+
+def _account(data: dict[str, object]) -> None:
+    apply_account_activated(protocol.AccountActivatedChange.model_validate(data))
 
 
 def _prepaid(data: dict[str, object]) -> None:
@@ -177,6 +189,7 @@ APPLIERS: dict[str, Callable[[dict[str, object]], None]] = {
     protocol.ChangeKind.FAVOURITES: _favourites,
     protocol.ChangeKind.GUEST: _guest,
     protocol.ChangeKind.YEARBOOK: _yearbook,
+    protocol.ChangeKind.ACCOUNT: _account,
 }
 
 
@@ -186,18 +199,22 @@ def changes_apply(*, kind: str, page: protocol.ChangesPage) -> tuple[int, int]:
     cursor, _ = DownloadCursor.objects.select_for_update().get_or_create(kind=kind)
     # Skipped: what another sync applied already.
     fresh = [c for c in page.changes if c.seq > cursor.last_seq and c.kind == kind]
+    applied = len(fresh)
     if kind in PAGE_APPLIERS:
         if fresh:
             PAGE_APPLIERS[kind]([change.data for change in fresh])
-    else:
-        apply = APPLIERS[protocol.ChangeKind(kind)]
+    elif kind in APPLIERS:
+        apply = APPLIERS[kind]
         for change in fresh:
             apply(change.data)
+    else:
+        # A kind this desk cannot apply (a newer gallery's): passed over.
+        applied = 0
     # The automatic tasks of these changes, in this transaction: made once (issue 14).
     todos_for_changes(kind=kind, page=[change.data for change in fresh])
-    applied = len(fresh)
-    if fresh:
-        cursor.last_seq = fresh[-1].seq
+    # Past the whole page, changes of another kind on it too (passed over, not applied):
+    # a cursor that stood still would have the download ask for the same page forever.
+    cursor.last_seq = max([cursor.last_seq, *(c.seq for c in page.changes)])
     cursor.save(update_fields=["last_seq", "updated_at"])
     return applied, cursor.last_seq
 

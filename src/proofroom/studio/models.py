@@ -10,7 +10,14 @@ from proofroom.studio.downloads import (
 from proofroom.studio.guests import GuestLink
 from proofroom.studio.images import Image, ImageGroup, ImportRejection
 from proofroom.studio.invoices.models import Deposit, Invoice, InvoiceLine, InvoiceStatus, Payment
+from proofroom.studio.letters.models import (
+    ExpiryReminder,
+    FormLetter,
+    LetterTrigger,
+    ReminderSchedule,
+)
 from proofroom.studio.logins import DeskLoginCounter
+from proofroom.studio.mail.models import DeskMail, MailSettings
 from proofroom.studio.online import OnlineSettings
 from proofroom.studio.pricelists import PackageItem, PriceList, Product
 from proofroom.studio.sessions import Session, SessionType
@@ -24,7 +31,10 @@ __all__ = [
     "Deposit",
     "DeskArea",
     "DeskLoginCounter",
+    "DeskMail",
     "DownloadCursor",
+    "ExpiryReminder",
+    "FormLetter",
     "GuestLink",
     "Image",
     "ImageGroup",
@@ -32,12 +42,15 @@ __all__ = [
     "Invoice",
     "InvoiceLine",
     "InvoiceStatus",
+    "LetterTrigger",
+    "MailSettings",
     "OnlineFavourite",
     "OnlineSettings",
     "PackageItem",
     "Payment",
     "PriceList",
     "Product",
+    "ReminderSchedule",
     "Session",
     "SessionType",
     "StatusChange",

@@ -237,7 +237,9 @@ def session_extend(*, session: Session, expire_date: dt.date) -> OnlineSettings:
 def client_reset_login(*, client: Client) -> None:
     """Reset Login: user name back to the email, password to the last name, at the next sync."""
     Client.objects.filter(pk=client.pk).update(
-        login_reset=models.F("login_reset") + 1, updated_at=timezone.now()
+        login_reset=models.F("login_reset") + 1,
+        gallery_password_chosen_at=None,
+        updated_at=timezone.now(),
     )
     client.refresh_from_db(fields=["login_reset"])
 

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, Max, Q, QuerySet
+from django.dispatch import Signal
 
 from proofroom.core.services import model_update
 from proofroom.studio.clients import Client
@@ -144,6 +145,11 @@ def _staff(user: AbstractBaseUser | AnonymousUser | None) -> User | None:
     return user if isinstance(user, User) else None
 
 
+# Sent inside the transaction that moves a session to a stage (session=, stage=): the
+# letters' triggers queue their mail with it.
+session_stage_entered = Signal()
+
+
 @transaction.atomic
 def session_status_change(
     *, session: Session, stage: WorkflowStage, user: AbstractBaseUser | AnonymousUser | None
@@ -158,6 +164,7 @@ def session_status_change(
     locked.stage = stage
     locked.save(update_fields=["stage", "updated_at"])
     session.stage = stage
+    session_stage_entered.send(sender=Session, session=locked, stage=stage)
     return True
 
 

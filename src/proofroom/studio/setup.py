@@ -13,6 +13,7 @@ from django.db import transaction
 from proofroom.studio.areas import Area, DeskArea
 from proofroom.studio.invoices.models import Invoice
 from proofroom.studio.invoices.statuses import invoice_statuses_ensure
+from proofroom.studio.letters.services import letters_setup
 from proofroom.studio.studios import Studio, studio_setup
 from proofroom.studio.workflow import workflow_setup
 
@@ -34,7 +35,14 @@ class SetupResult:
 # takes payments, but changes neither the studio's settings nor its maintenance lists.
 GROUP_AREAS = {
     OWNER_GROUP: list(Area),
-    ASSISTANT_GROUP: [Area.CLIENTS, Area.SESSIONS, Area.INVOICES, Area.SYNC, Area.TASKS],
+    ASSISTANT_GROUP: [
+        Area.CLIENTS,
+        Area.SESSIONS,
+        Area.INVOICES,
+        Area.SYNC,
+        Area.TASKS,
+        Area.COMMUNICATION,
+    ],
 }
 
 
@@ -101,6 +109,7 @@ def desk_setup(
     security_groups_ensure()
     workflow_setup()
     invoice_statuses_ensure()
+    letters_setup()
     owner = None
     if owner_username:
         owner = staff_user_create(

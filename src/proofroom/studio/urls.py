@@ -10,6 +10,8 @@ from proofroom.studio.views import (
     home,
     import_rejections,
     invoices,
+    letters,
+    mail,
     media,
     online,
     preferences,
@@ -98,4 +100,6 @@ urlpatterns = [
     *exports.urlpatterns,
     *import_rejections.urlpatterns,
     *todos.urlpatterns,
+    *letters.urlpatterns,
+    *mail.urlpatterns,
 ]

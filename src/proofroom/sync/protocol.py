@@ -329,6 +329,8 @@ class ChangeKind(enum.StrEnum):
     YEARBOOK = "yearbook"
     ORDER = "order"
     PREPAID = "prepaid"
+    # A client's login set its own password (activated); an older desk never asks for it.
+    ACCOUNT = "account"
 
 
 class FavouritesChange(Wire):
@@ -352,6 +354,17 @@ class YearbookChange(Wire):
     session: UUID
     image: UUID
     picked_at: dt.datetime
+
+
+class AccountActivatedChange(Wire):
+    """A client's gallery login left the default password (the last name) for its own."""
+
+    account: UUID
+    client: UUID = Field(description="The studio's client.")
+    login_reset: int = Field(
+        ge=0, description="The studio's Reset Login count the login was made from."
+    )
+    activated_at: dt.datetime
 
 
 class Delivery(enum.StrEnum):

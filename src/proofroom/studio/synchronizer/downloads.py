@@ -19,7 +19,7 @@ PAGE_SIZE = 200
 def download(ctx: RunContext, kind: protocol.ChangeKind) -> None:
     """Read the feed of one kind after our cursor, page by page; each page is applied
     in one transaction with the cursor, then acknowledged."""
-    label = SyncKind(kind).label
+    label = SyncKind(kind).label if kind in SyncKind.values else "Activated client logins"
     ctx.step(label)
     applied_total = 0
     acked = -1

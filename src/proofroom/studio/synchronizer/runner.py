@@ -94,6 +94,9 @@ def execute(ctx: RunContext) -> None:
             ctx.step(f"Prepaid order {invoice.number}")
             prepaid += uploads.upload_prepaid(ctx, invoice)
         sync_uploaded_add(ctx.run, prepaid_orders=prepaid)
+    if SyncKind.CLIENTS in kinds:
+        # The logins' round trip: which clients chose their own password (for the letters).
+        downloads.download(ctx, protocol.ChangeKind.ACCOUNT)
     for kind in DOWNLOAD_KINDS:
         if kind in kinds:
             downloads.download(ctx, protocol.ChangeKind(kind))

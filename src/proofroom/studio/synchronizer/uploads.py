@@ -10,6 +10,7 @@ one that never broke, with nothing sent twice.
 from __future__ import annotations
 
 import pydantic
+from django.db import transaction
 
 from proofroom.studio.clients import Client, client_synced
 from proofroom.studio.dates import studio_today
@@ -21,6 +22,7 @@ from proofroom.studio.invoices.prepaid import (
     prepaid_uploaded,
     prepaid_withdrawn,
 )
+from proofroom.studio.letters.triggers import session_published
 from proofroom.studio.online import (
     OnlineSettings,
     online_published,
@@ -67,9 +69,11 @@ def upload_session(ctx: RunContext, online: OnlineSettings) -> None:
         if response.status_code != 200:
             raise SyncFailed(f"#{session.number}: {detail(response)}")
     answer = protocol.SessionAnswer.model_validate_json(response.content)
-    online_published(
-        online=online, revision=revision, gallery_url=answer.url, user=ctx.run.started_by
-    )
+    with transaction.atomic():  # published, and the Online letter written, together
+        online_published(
+            online=online, revision=revision, gallery_url=answer.url, user=ctx.run.started_by
+        )
+        session_published(online=online)  # the Online letter, on a first publishing
     ctx.tell(f"#{session.number} {session.title}: online with {answer.images} images.")
 
 
