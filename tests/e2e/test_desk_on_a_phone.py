@@ -23,11 +23,13 @@ from proofroom.demo import demo_load
 from proofroom.studio.clients import Client
 from proofroom.studio.deposits import Deposit, deposit_make
 from proofroom.studio.images import Image, ImageGroup, Rating
-from proofroom.studio.invoices.models import Invoice
+from proofroom.studio.invoices.models import Invoice, InvoiceLine, InvoiceStatus
 from proofroom.studio.invoices.web_orders import invoices_from_web_orders
+from proofroom.studio.letters.models import FormLetter
 from proofroom.studio.pricelists import PriceList
 from proofroom.studio.sessions import Session
 from proofroom.studio.synchronizer.runs import SyncKind, SyncRun, SyncStatus
+from proofroom.studio.todos.services import todo_create
 from tests.e2e.conftest import csp_violations, desk_log_in
 from tests.factories import make_images, make_price_list, make_session, web_order
 
@@ -104,6 +106,10 @@ def sample_desk() -> dict[str, int]:
         "price-lists": PriceList.objects.order_by("pk").values_list("pk", flat=True)[0],
         "sync": run.pk,
         "groups": group.pk,
+        "statuses": InvoiceStatus.objects.order_by("pk").values_list("pk", flat=True)[0],
+        "lines": InvoiceLine.objects.order_by("pk").values_list("pk", flat=True)[0],
+        "letters": FormLetter.objects.order_by("pk").values_list("pk", flat=True)[0],
+        "tasks": todo_create(title="Call the lab about the oak frame", session=session).pk,
     }
 
 
@@ -140,6 +146,10 @@ def sample(small_demo, owner) -> dict[str, int]:  # type: ignore[no-untyped-def]
     return sample_desk()
 
 
+# Desk addresses that only lead to another desk page (which is opened in its own right).
+REDIRECTS = {"session_email"}
+
+
 def open_every_page(page: Page, base: str, ids: dict[str, int], shots: Path | None) -> list[str]:
     refused = csp_violations(page)
     desk_log_in(page, base)
@@ -148,6 +158,8 @@ def open_every_page(page: Page, base: str, ids: dict[str, int], shots: Path | No
         url = f"{base}/{fill(name, route, ids)}"
         probe = page.request.get(url, max_redirects=0)
         if probe.status == 405:  # a form's target, not a page
+            continue
+        if probe.status == 302 and name in REDIRECTS:  # a short way to another page, opened too
             continue
         assert probe.status == 200, f"{name} answered {probe.status}"
         if "text/html" not in probe.headers.get("content-type", ""):
