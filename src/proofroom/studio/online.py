@@ -22,7 +22,8 @@ from proofroom.studio.dates import studio_today
 from proofroom.studio.images import Image, ImageGroup, Rating
 from proofroom.studio.pricelists import PriceList
 from proofroom.studio.sessions import Session, session_status_change
-from proofroom.studio.workflow import StageRole, stage_for_role
+from proofroom.studio.studios import studio_get
+from proofroom.studio.workflow import StageRole, WorkflowStage, stage_for_role
 from proofroom.sync import protocol
 
 
@@ -80,6 +81,10 @@ class OnlineSettings(models.Model):
     )
     uploaded_at = models.DateTimeField(null=True, blank=True)
     removed_at = models.DateTimeField(null=True, blank=True)
+    take_down_requested = models.BooleanField(
+        default=False,
+        help_text="Take down now: the next sync deletes it from the gallery, expired or not.",
+    )
     gallery_url = models.URLField(blank=True)
     last_problem = models.CharField(max_length=300, blank=True)
 
@@ -196,6 +201,7 @@ def session_mark_for_upload(
     online.event_code = event_code_normalize(event_code)
     online.event_description = event_description.strip()
     online.state = OnlineState.PENDING if online.state != OnlineState.ONLINE else online.state
+    online.take_down_requested = False  # publishing again cancels a take-down not yet done
     _check_event_code_free(online)
     try:
         online.full_clean(exclude=["session"])
@@ -227,7 +233,9 @@ def session_extend(*, session: Session, expire_date: dt.date) -> OnlineSettings:
     if expire_date < studio_today():
         raise ValidationError("Choose today or a later date.")
     online.expire_date = expire_date
-    online.needs_upload = online.state in (OnlineState.ONLINE, OnlineState.PENDING)
+    online.needs_upload = (
+        online.state in (OnlineState.ONLINE, OnlineState.PENDING) and not online.take_down_requested
+    )
     online.revision += 1
     online.save(update_fields=["expire_date", "needs_upload", "revision"])
     return online
@@ -262,6 +270,32 @@ def sessions_expired_online(*, today: dt.date) -> list[OnlineSettings]:
     )
 
 
+def sessions_to_take_down() -> list[OnlineSettings]:
+    """Sessions the desk asked to take down now, expired or not."""
+    return list(OnlineSettings.objects.filter(take_down_requested=True).select_related("session"))
+
+
+def online_take_down_pending(*, online: OnlineSettings) -> bool:
+    """Asked to take down since ``online`` was read: a sync must not publish it again."""
+    return OnlineSettings.objects.filter(pk=online.pk, take_down_requested=True).exists()
+
+
+@transaction.atomic
+def session_take_down(*, session: Session) -> OnlineSettings:
+    """Take down now: the next sync deletes the session from the gallery before its expire
+    date, without uploading it first. Marking it for upload again cancels the request."""
+    online = OnlineSettings.objects.select_for_update().filter(session=session).first()
+    if online is None or online.state == OnlineState.DRAFT:
+        raise ValidationError("This session is not online.")
+    if online.state == OnlineState.REMOVED and not online.needs_upload:
+        raise ValidationError("This session is taken down already.")
+    online.take_down_requested = True
+    online.needs_upload = False
+    online.revision += 1
+    online.save(update_fields=["take_down_requested", "needs_upload", "revision"])
+    return online
+
+
 def online_published(
     *,
     online: OnlineSettings,
@@ -271,19 +305,26 @@ def online_published(
 ) -> None:
     """The gallery published the session at ``gallery_url``. It stays marked for upload
     when the desk changed it since ``revision`` was read; the session moves on to the
-    Online stage unless it is already there or past it."""
+    Online stage unless it is already there or past it (or back to it, when it was taken
+    down before)."""
     with transaction.atomic():
-        OnlineSettings.objects.filter(pk=online.pk).update(
+        # Asked to take down while this sync was sending it: it stays marked, and the
+        # take-down (later in this sync, or the next) deletes it from the gallery again.
+        live = OnlineSettings.objects.filter(pk=online.pk, take_down_requested=False)
+        if not live.update(
             state=OnlineState.ONLINE,
             uploaded_at=timezone.now(),
             gallery_url=gallery_url,
             last_problem="",
             removed_at=None,
-        )
+        ):
+            return
         OnlineSettings.objects.filter(pk=online.pk, revision=revision).update(needs_upload=False)
         session = online.session
         online_stage = stage_for_role(StageRole.ONLINE)
-        if online_stage is not None and session.stage.position < online_stage.position:
+        # Put online again after a take-down, it comes back from wherever that moved it.
+        again = online.removed_at is not None
+        if online_stage is not None and (session.stage.position < online_stage.position or again):
             session_status_change(session=session, stage=online_stage, user=user)
 
 
@@ -292,11 +333,39 @@ def online_upload_failed(*, online: OnlineSettings, problem: str) -> None:
     OnlineSettings.objects.filter(pk=online.pk).update(last_problem=problem[:300])
 
 
-def online_taken_down(*, online: OnlineSettings) -> None:
-    """The gallery took the session down; it is not uploaded again unless marked anew."""
-    OnlineSettings.objects.filter(pk=online.pk).update(
-        state=OnlineState.REMOVED, removed_at=timezone.now(), needs_upload=False
-    )
+def online_taken_down(
+    *,
+    online: OnlineSettings,
+    revision: int,
+    user: AbstractBaseUser | AnonymousUser | None = None,
+) -> None:
+    """The gallery took the session down; it is not uploaded again unless marked anew.
+
+    Marked for upload again since ``revision`` was read (a re-publish racing the
+    take-down), it waits for the next sync instead. A session at the Online stage moves
+    on to the studio's stage for taken-down sessions (else the workflow's last)."""
+    with transaction.atomic():
+        now = timezone.now()
+        done = OnlineSettings.objects.filter(pk=online.pk, revision=revision).update(
+            state=OnlineState.REMOVED,
+            removed_at=now,
+            needs_upload=False,
+            take_down_requested=False,
+        )
+        if not done:
+            OnlineSettings.objects.filter(pk=online.pk, take_down_requested=False).update(
+                state=OnlineState.PENDING, removed_at=now
+            )
+            return
+        session = online.session
+        online_stage = stage_for_role(StageRole.ONLINE)
+        if online_stage is None or session.stage_id != online_stage.pk:
+            return
+        studio = studio_get()
+        after = studio.taken_down_stage if studio else None
+        after = after or WorkflowStage.objects.order_by("-position", "-pk").first()
+        if after is not None and after.pk != online_stage.pk:
+            session_status_change(session=session, stage=after, user=user)
 
 
 def online_settings_of(*, session: Session) -> OnlineSettings | None:

@@ -30,6 +30,7 @@ from proofroom.studio.online import (
     online_settings_of,
     session_extend,
     session_mark_for_upload,
+    session_take_down,
     uploader_groups,
     uploader_images,
     uploader_rating_counts,
@@ -251,6 +252,35 @@ def online_extend(request: HttpRequest, number: int) -> HttpResponse:
             )
             return redirect("studio:session_online", number=session.number)
     return _online_page(request, session, extend_form=form)
+
+
+@desk_page(Area.SESSIONS)
+def online_take_down(request: HttpRequest, number: int) -> HttpResponse:
+    """Take down now: a page that asks first; confirmed, the session comes down at the
+    next sync (started here when none is running), whatever its expire date."""
+    session = session_or_404(number)
+    online = online_settings_of(session=session)
+    problem = ""
+    if request.method == "POST":
+        try:
+            session_take_down(session=session)
+        except ValidationError as exc:
+            problem = " ".join(exc.messages)
+        else:
+            try:
+                run = sync_start(
+                    kinds=[SyncKind.SESSIONS], user=request.user, session_ids=[session.pk]
+                )
+            except SyncBusy as busy:
+                messages.warning(
+                    request, f"#{session.number} is taken down with the next sync. {busy}"
+                )
+                return redirect("studio:session_online", number=session.number)
+            messages.success(request, f"Taking #{session.number} down from the gallery.")
+            return redirect("studio:sync_run", pk=run.pk)
+    context = session_context(session, "online")
+    context.update({"online": online, "problem": problem})
+    return render(request, "studio/sessions/take_down.html", context)
 
 
 @desk_page(Area.SESSIONS)
