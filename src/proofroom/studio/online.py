@@ -73,6 +73,12 @@ class OnlineSettings(models.Model):
     event_code = models.CharField(max_length=40, blank=True)
     event_description = models.CharField(max_length=500, blank=True)
     images = models.ManyToManyField(Image, related_name="+", blank=True)
+    left_out = models.ManyToManyField(
+        Image,
+        related_name="+",
+        blank=True,
+        help_text="Left out one by one in the uploader, though a rating or group chose them.",
+    )
     state = models.CharField(max_length=8, choices=OnlineState.choices, default=OnlineState.DRAFT)
     needs_upload = models.BooleanField(default=False)
     revision = models.PositiveIntegerField(
@@ -129,10 +135,16 @@ def online_defaults(*, session: Session) -> OnlineSettings:
 
 
 def images_for_upload(
-    *, session: Session, ratings: list[str], group_ids: list[int], image_ids: list[int]
+    *,
+    session: Session,
+    ratings: list[str],
+    group_ids: list[int],
+    image_ids: list[int],
+    left_out_ids: list[int] | None = None,
 ) -> list[int]:
-    """The union of images chosen by rating, by group and one by one, of this session only."""
-    chosen = Image.objects.filter(session=session)
+    """The union of images chosen by rating, by group and one by one, of this session only,
+    less those left out one by one."""
+    chosen = Image.objects.filter(session=session).exclude(pk__in=left_out_ids or [])
     by_rating = chosen.filter(rating__in=[r for r in ratings if r in Rating.values])
     by_group = chosen.filter(
         groups__in=ImageGroup.objects.filter(session=session, pk__in=group_ids)
@@ -191,8 +203,10 @@ def session_mark_for_upload(
     event_type: str,
     event_code: str,
     event_description: str,
+    left_out_ids: list[int] | None = None,
 ) -> OnlineSettings:
-    """Save the uploader's choices; the next sync publishes them."""
+    """Save the uploader's choices; the next sync publishes them. ``left_out_ids`` are
+    the images left out one by one, kept so that the uploader shows them so again."""
     online = online_defaults(session=session)
     online.days_active = days_active
     online.expire_date = studio_today() + dt.timedelta(days=days_active)
@@ -218,7 +232,11 @@ def session_mark_for_upload(
     except IntegrityError:
         _check_event_code_free(online)  # a session saved the same code meanwhile
         raise
-    online.images.set(Image.objects.filter(session=session, pk__in=image_ids))
+    left_out = set(left_out_ids or [])
+    online.images.set(
+        Image.objects.filter(session=session, pk__in=image_ids).exclude(pk__in=left_out)
+    )
+    online.left_out.set(Image.objects.filter(session=session, pk__in=left_out))
     for group in ImageGroup.objects.filter(session=session):
         show = group.pk in online_group_ids
         if group.show_online != show:
@@ -376,6 +394,11 @@ def online_settings_of(*, session: Session) -> OnlineSettings | None:
 def online_image_ids(online: OnlineSettings) -> set[int]:
     """The images a session has online (none before its settings are saved)."""
     return set(online.images.values_list("pk", flat=True)) if online.pk else set()
+
+
+def online_left_out_ids(online: OnlineSettings) -> set[int]:
+    """The images left out one by one at the last upload (none before it)."""
+    return set(online.left_out.values_list("pk", flat=True)) if online.pk else set()
 
 
 def uploader_images(*, session: Session) -> list[Image]:

@@ -27,6 +27,7 @@ from proofroom.studio.online import (
     images_for_upload,
     online_defaults,
     online_image_ids,
+    online_left_out_ids,
     online_settings_of,
     session_extend,
     session_mark_for_upload,
@@ -75,6 +76,7 @@ class UploaderChoices:
     groups: set[int]
     images: set[int]
     online_groups: set[int]
+    left_out: set[int]
 
 
 def _tab_with_errors(form: SessionInfoForm) -> str:
@@ -104,12 +106,14 @@ def uploader(request: HttpRequest, number: int) -> HttpResponse:
             ratings=request.POST.getlist("rating"),
             group_ids=_ids(request, "group"),
             image_ids=_ids(request, "image"),
+            left_out_ids=_ids(request, "leave_out"),
         )
         try:
             session_mark_for_upload(
                 session=session,
                 image_ids=chosen,
                 online_group_ids=_ids(request, "online_group"),
+                left_out_ids=_ids(request, "leave_out"),
                 **form.cleaned_data,
             )
         except ValidationError as exc:
@@ -136,6 +140,7 @@ def uploader(request: HttpRequest, number: int) -> HttpResponse:
             groups=set(_ids(request, "group")),
             images=set(_ids(request, "image")),
             online_groups=set(_ids(request, "online_group")),
+            left_out=set(_ids(request, "leave_out")),
         )
     else:
         picked = UploaderChoices(
@@ -143,6 +148,7 @@ def uploader(request: HttpRequest, number: int) -> HttpResponse:
             groups=set(),
             images=already,
             online_groups={g.pk for g in groups if g.show_online},
+            left_out=online_left_out_ids(online),
         )
     counts = uploader_rating_counts(session=session)
     context = session_context(session, "online")
