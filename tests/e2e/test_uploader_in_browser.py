@@ -1,4 +1,5 @@
-"""The session uploader in a real browser: a refusal opens the tab that holds it."""
+"""The session uploader in a real browser: a refusal opens the tab that holds it, and an
+image is left out one by one."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from proofroom.studio.images import Image, Rating
 from proofroom.studio.online import OnlineSettings
 from tests.e2e.conftest import desk_log_in
 from tests.factories import make_images, make_session
@@ -49,3 +51,43 @@ def test_private_without_code_opens_session_info_and_keeps_the_group_ticked(  # 
     page.get_by_role("button", name="Upload to gallery").click()
     page.wait_for_url(re.compile(r"/desk/sync/\d+/$"))
     assert OnlineSettings.objects.get(session=session).images.count() == 3
+
+
+def test_an_image_left_out_one_by_one_is_not_chosen_and_stays_left_out(  # type: ignore[no-untyped-def]
+    live_server, page, owner
+) -> None:
+    """Issue 18, point 7: in Chromium, Leave out takes one image of the Selected rating
+    out of the count and the upload; ticking it one by one takes it back in; the
+    uploader opened again shows it left out."""
+    session = make_session(description="Lake wedding")
+    images = make_images(session, 4, ready=True)
+    Image.objects.filter(session=session).update(rating=Rating.SELECTED)
+    out = images[1]
+    desk_log_in(page, live_server.url)
+    url = f"{live_server.url}/desk/sessions/{session.number}/upload/"
+    page.goto(url)
+    expect(page.locator("#chosen-count")).to_have_text("4")
+    leave = page.get_by_label(f"Leave out {out.file_name}")
+    leave.check()
+    expect(page.locator("#chosen-count")).to_have_text("3")
+    tile = page.locator(".pick-grid li").filter(has=leave)
+    expect(tile).to_have_class(re.compile(r"\bleft-out\b"))
+    # Ticked one by one it comes back, and Leave out is unticked; left out again, it goes.
+    tile.locator('input[name="image"]').check()
+    expect(leave).not_to_be_checked()
+    expect(page.locator("#chosen-count")).to_have_text("4")
+    leave.check()
+    expect(tile.locator('input[name="image"]')).not_to_be_checked()
+    expect(page.locator("#chosen-count")).to_have_text("3")
+    page.get_by_role("button", name="Upload to gallery").click()
+    page.wait_for_url(re.compile(r"/desk/sync/\d+/$"))
+    online = OnlineSettings.objects.get(session=session)
+    assert set(online.images.values_list("pk", flat=True)) == {
+        i.pk for i in images if i.pk != out.pk
+    }
+
+    page.goto(url)
+    expect(page.get_by_label(f"Leave out {out.file_name}")).to_be_checked()
+    expect(page.locator("#chosen-count")).to_have_text("3")
+    page.locator('input[name="rating"][value="selected"]').check()
+    expect(page.locator("#chosen-count")).to_have_text("3")

@@ -47,6 +47,7 @@ AREA_OF: dict[str, Area | None] = {
             "session_online",
             "session_online_extend",
             "session_online_yearbook",
+            "session_online_take_down",
             "session_upload",
             "workflow",
             "image_file",

@@ -22,7 +22,8 @@ from proofroom.studio.dates import studio_today
 from proofroom.studio.images import Image, ImageGroup, Rating
 from proofroom.studio.pricelists import PriceList
 from proofroom.studio.sessions import Session, session_status_change
-from proofroom.studio.workflow import StageRole, stage_for_role
+from proofroom.studio.studios import studio_get
+from proofroom.studio.workflow import StageRole, WorkflowStage, stage_for_role
 from proofroom.sync import protocol
 
 
@@ -72,6 +73,12 @@ class OnlineSettings(models.Model):
     event_code = models.CharField(max_length=40, blank=True)
     event_description = models.CharField(max_length=500, blank=True)
     images = models.ManyToManyField(Image, related_name="+", blank=True)
+    left_out = models.ManyToManyField(
+        Image,
+        related_name="+",
+        blank=True,
+        help_text="Left out one by one in the uploader, though a rating or group chose them.",
+    )
     state = models.CharField(max_length=8, choices=OnlineState.choices, default=OnlineState.DRAFT)
     needs_upload = models.BooleanField(default=False)
     revision = models.PositiveIntegerField(
@@ -80,6 +87,10 @@ class OnlineSettings(models.Model):
     )
     uploaded_at = models.DateTimeField(null=True, blank=True)
     removed_at = models.DateTimeField(null=True, blank=True)
+    take_down_requested = models.BooleanField(
+        default=False,
+        help_text="Take down now: the next sync deletes it from the gallery, expired or not.",
+    )
     gallery_url = models.URLField(blank=True)
     last_problem = models.CharField(max_length=300, blank=True)
 
@@ -124,10 +135,16 @@ def online_defaults(*, session: Session) -> OnlineSettings:
 
 
 def images_for_upload(
-    *, session: Session, ratings: list[str], group_ids: list[int], image_ids: list[int]
+    *,
+    session: Session,
+    ratings: list[str],
+    group_ids: list[int],
+    image_ids: list[int],
+    left_out_ids: list[int] | None = None,
 ) -> list[int]:
-    """The union of images chosen by rating, by group and one by one, of this session only."""
-    chosen = Image.objects.filter(session=session)
+    """The union of images chosen by rating, by group and one by one, of this session only,
+    less those left out one by one."""
+    chosen = Image.objects.filter(session=session).exclude(pk__in=left_out_ids or [])
     by_rating = chosen.filter(rating__in=[r for r in ratings if r in Rating.values])
     by_group = chosen.filter(
         groups__in=ImageGroup.objects.filter(session=session, pk__in=group_ids)
@@ -186,8 +203,10 @@ def session_mark_for_upload(
     event_type: str,
     event_code: str,
     event_description: str,
+    left_out_ids: list[int] | None = None,
 ) -> OnlineSettings:
-    """Save the uploader's choices; the next sync publishes them."""
+    """Save the uploader's choices; the next sync publishes them. ``left_out_ids`` are
+    the images left out one by one, kept so that the uploader shows them so again."""
     online = online_defaults(session=session)
     online.days_active = days_active
     online.expire_date = studio_today() + dt.timedelta(days=days_active)
@@ -196,6 +215,7 @@ def session_mark_for_upload(
     online.event_code = event_code_normalize(event_code)
     online.event_description = event_description.strip()
     online.state = OnlineState.PENDING if online.state != OnlineState.ONLINE else online.state
+    online.take_down_requested = False  # publishing again cancels a take-down not yet done
     _check_event_code_free(online)
     try:
         online.full_clean(exclude=["session"])
@@ -212,7 +232,11 @@ def session_mark_for_upload(
     except IntegrityError:
         _check_event_code_free(online)  # a session saved the same code meanwhile
         raise
-    online.images.set(Image.objects.filter(session=session, pk__in=image_ids))
+    left_out = set(left_out_ids or [])
+    online.images.set(
+        Image.objects.filter(session=session, pk__in=image_ids).exclude(pk__in=left_out)
+    )
+    online.left_out.set(Image.objects.filter(session=session, pk__in=left_out))
     for group in ImageGroup.objects.filter(session=session):
         show = group.pk in online_group_ids
         if group.show_online != show:
@@ -227,7 +251,9 @@ def session_extend(*, session: Session, expire_date: dt.date) -> OnlineSettings:
     if expire_date < studio_today():
         raise ValidationError("Choose today or a later date.")
     online.expire_date = expire_date
-    online.needs_upload = online.state in (OnlineState.ONLINE, OnlineState.PENDING)
+    online.needs_upload = (
+        online.state in (OnlineState.ONLINE, OnlineState.PENDING) and not online.take_down_requested
+    )
     online.revision += 1
     online.save(update_fields=["expire_date", "needs_upload", "revision"])
     return online
@@ -264,6 +290,32 @@ def sessions_expired_online(*, today: dt.date) -> list[OnlineSettings]:
     )
 
 
+def sessions_to_take_down() -> list[OnlineSettings]:
+    """Sessions the desk asked to take down now, expired or not."""
+    return list(OnlineSettings.objects.filter(take_down_requested=True).select_related("session"))
+
+
+def online_take_down_pending(*, online: OnlineSettings) -> bool:
+    """Asked to take down since ``online`` was read: a sync must not publish it again."""
+    return OnlineSettings.objects.filter(pk=online.pk, take_down_requested=True).exists()
+
+
+@transaction.atomic
+def session_take_down(*, session: Session) -> OnlineSettings:
+    """Take down now: the next sync deletes the session from the gallery before its expire
+    date, without uploading it first. Marking it for upload again cancels the request."""
+    online = OnlineSettings.objects.select_for_update().filter(session=session).first()
+    if online is None or online.state == OnlineState.DRAFT:
+        raise ValidationError("This session is not online.")
+    if online.state == OnlineState.REMOVED and not online.needs_upload:
+        raise ValidationError("This session is taken down already.")
+    online.take_down_requested = True
+    online.needs_upload = False
+    online.revision += 1
+    online.save(update_fields=["take_down_requested", "needs_upload", "revision"])
+    return online
+
+
 def online_published(
     *,
     online: OnlineSettings,
@@ -273,19 +325,26 @@ def online_published(
 ) -> None:
     """The gallery published the session at ``gallery_url``. It stays marked for upload
     when the desk changed it since ``revision`` was read; the session moves on to the
-    Online stage unless it is already there or past it."""
+    Online stage unless it is already there or past it (or back to it, when it was taken
+    down before)."""
     with transaction.atomic():
-        OnlineSettings.objects.filter(pk=online.pk).update(
+        # Asked to take down while this sync was sending it: it stays marked, and the
+        # take-down (later in this sync, or the next) deletes it from the gallery again.
+        live = OnlineSettings.objects.filter(pk=online.pk, take_down_requested=False)
+        if not live.update(
             state=OnlineState.ONLINE,
             uploaded_at=timezone.now(),
             gallery_url=gallery_url,
             last_problem="",
             removed_at=None,
-        )
+        ):
+            return
         OnlineSettings.objects.filter(pk=online.pk, revision=revision).update(needs_upload=False)
         session = online.session
         online_stage = stage_for_role(StageRole.ONLINE)
-        if online_stage is not None and session.stage.position < online_stage.position:
+        # Put online again after a take-down, it comes back from wherever that moved it.
+        again = online.removed_at is not None
+        if online_stage is not None and (session.stage.position < online_stage.position or again):
             session_status_change(session=session, stage=online_stage, user=user)
 
 
@@ -294,11 +353,39 @@ def online_upload_failed(*, online: OnlineSettings, problem: str) -> None:
     OnlineSettings.objects.filter(pk=online.pk).update(last_problem=problem[:300])
 
 
-def online_taken_down(*, online: OnlineSettings) -> None:
-    """The gallery took the session down; it is not uploaded again unless marked anew."""
-    OnlineSettings.objects.filter(pk=online.pk).update(
-        state=OnlineState.REMOVED, removed_at=timezone.now(), needs_upload=False
-    )
+def online_taken_down(
+    *,
+    online: OnlineSettings,
+    revision: int,
+    user: AbstractBaseUser | AnonymousUser | None = None,
+) -> None:
+    """The gallery took the session down; it is not uploaded again unless marked anew.
+
+    Marked for upload again since ``revision`` was read (a re-publish racing the
+    take-down), it waits for the next sync instead. A session at the Online stage moves
+    on to the studio's stage for taken-down sessions (else the workflow's last)."""
+    with transaction.atomic():
+        now = timezone.now()
+        done = OnlineSettings.objects.filter(pk=online.pk, revision=revision).update(
+            state=OnlineState.REMOVED,
+            removed_at=now,
+            needs_upload=False,
+            take_down_requested=False,
+        )
+        if not done:
+            OnlineSettings.objects.filter(pk=online.pk, take_down_requested=False).update(
+                state=OnlineState.PENDING, removed_at=now
+            )
+            return
+        session = online.session
+        online_stage = stage_for_role(StageRole.ONLINE)
+        if online_stage is None or session.stage_id != online_stage.pk:
+            return
+        studio = studio_get()
+        after = studio.taken_down_stage if studio else None
+        after = after or WorkflowStage.objects.order_by("-position", "-pk").first()
+        if after is not None and after.pk != online_stage.pk:
+            session_status_change(session=session, stage=after, user=user)
 
 
 def online_settings_of(*, session: Session) -> OnlineSettings | None:
@@ -309,6 +396,11 @@ def online_settings_of(*, session: Session) -> OnlineSettings | None:
 def online_image_ids(online: OnlineSettings) -> set[int]:
     """The images a session has online (none before its settings are saved)."""
     return set(online.images.values_list("pk", flat=True)) if online.pk else set()
+
+
+def online_left_out_ids(online: OnlineSettings) -> set[int]:
+    """The images left out one by one at the last upload (none before it)."""
+    return set(online.left_out.values_list("pk", flat=True)) if online.pk else set()
 
 
 def uploader_images(*, session: Session) -> list[Image]:

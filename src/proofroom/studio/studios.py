@@ -11,6 +11,7 @@ from django.db import models, transaction
 from django.db.models import F
 
 from proofroom.core.services import model_update
+from proofroom.studio.workflow import WorkflowStage
 
 
 def validate_time_zone(value: str) -> None:
@@ -87,6 +88,15 @@ class Studio(models.Model):
     )
     offer_shipping = models.BooleanField("offer shipping", default=True)
     offer_pickup = models.BooleanField("offer studio pick-up", default=True)
+    taken_down_stage = models.ForeignKey(
+        WorkflowStage,
+        verbose_name="after a take-down, sessions move to",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="From the Online stage; empty is the workflow's last stage.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -131,6 +141,7 @@ STUDIO_FIELDS = (
     "gallery_url",
     "gallery_api_key",
     "expire_warning_days",
+    "taken_down_stage",
     "tax_rate",
     "tax_label",
     "shipping_fee",
@@ -160,6 +171,7 @@ class StudioFields(TypedDict, total=False):
     gallery_url: str
     gallery_api_key: str
     expire_warning_days: int
+    taken_down_stage: WorkflowStage | None
     tax_rate: int
     tax_label: str
     shipping_fee: int

@@ -58,6 +58,11 @@ urlpatterns = [
         online.online_yearbook,
         name="session_online_yearbook",
     ),
+    path(
+        "sessions/<int:number>/online/take-down/",
+        online.online_take_down,
+        name="session_online_take_down",
+    ),
     path("sessions/<int:number>/upload/", online.uploader, name="session_upload"),
     # Synchronizer
     path("sync/", sync.synchronizer, name="synchronizer"),

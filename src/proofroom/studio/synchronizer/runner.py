@@ -47,9 +47,9 @@ def execute(ctx: RunContext) -> None:
     ctx.step("Checking the gallery")
     ctx.gallery.request("GET", "/ping")
     uploads.upload_studio(ctx)
-    pending = OnlineSettings.objects.filter(needs_upload=True).select_related(
-        "session__client", "session__stage", "price_list"
-    )
+    pending = OnlineSettings.objects.filter(
+        needs_upload=True, take_down_requested=False
+    ).select_related("session__client", "session__stage", "price_list")
     if ctx.run.session_ids:
         pending = pending.filter(session_id__in=ctx.run.session_ids)
     pending_list = list(pending) if SyncKind.SESSIONS in kinds else []
@@ -83,11 +83,12 @@ def execute(ctx: RunContext) -> None:
         ctx.step("Sessions and images", done=0, total=hashes)
         for online in pending_list:
             try:
-                uploads.upload_session(ctx, online)
+                uploaded = uploads.upload_session(ctx, online)
             except SyncFailed as exc:
                 online_upload_failed(online=online, problem=str(exc))
                 raise
-            sync_run_session_uploaded(run=ctx.run)
+            if uploaded:
+                sync_run_session_uploaded(run=ctx.run)
     if SyncKind.PREPAID_ORDERS in kinds:
         prepaid = 0
         for invoice in prepaid_pending():
@@ -100,9 +101,13 @@ def execute(ctx: RunContext) -> None:
     for kind in DOWNLOAD_KINDS:
         if kind in kinds:
             downloads.download(ctx, protocol.ChangeKind(kind))
-    if SyncKind.REMOVE_EXPIRED in kinds:
+    # Last, after the uploads: a take-down asked for while this sync ran is honoured now.
+    expired = SyncKind.REMOVE_EXPIRED in kinds
+    if expired:
         ctx.step("Removing expired sessions")
-        sync_run_sessions_removed(run=ctx.run, count=uploads.remove_expired(ctx))
+    removed = uploads.take_down(ctx, expired=expired)
+    if removed:
+        sync_run_sessions_removed(run=ctx.run, count=removed)
 
 
 def sync_run_execute(

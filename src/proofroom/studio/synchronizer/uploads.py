@@ -26,8 +26,10 @@ from proofroom.studio.letters.triggers import session_published
 from proofroom.studio.online import (
     OnlineSettings,
     online_published,
+    online_take_down_pending,
     online_taken_down,
     sessions_expired_online,
+    sessions_to_take_down,
 )
 from proofroom.studio.pricelists import PriceList
 from proofroom.studio.synchronizer import manifests, transport
@@ -49,9 +51,13 @@ def upload_price_list(ctx: RunContext, price_list: PriceList) -> None:
     ctx.gallery.put(f"/price-lists/{price_list.uuid}", manifests.price_list_record(price_list))
 
 
-def upload_session(ctx: RunContext, online: OnlineSettings) -> None:
+def upload_session(ctx: RunContext, online: OnlineSettings) -> bool:
+    """Publish the session; False, sending nothing, when the desk asked meanwhile to
+    take it down."""
     session = online.session
     revision = online.revision
+    if online_take_down_pending(online=online):
+        return False
     not_ready = online.images.exclude(status=DerivativeStatus.READY).count()
     if not_ready:
         ctx.tell(f"#{session.number}: {not_ready} chosen images have no preview yet; left out.")
@@ -75,6 +81,7 @@ def upload_session(ctx: RunContext, online: OnlineSettings) -> None:
         )
         session_published(online=online)  # the Online letter, on a first publishing
     ctx.tell(f"#{session.number} {session.title}: online with {answer.images} images.")
+    return True
 
 
 def send_blobs(ctx: RunContext, number: int, missing: list[str]) -> None:
@@ -131,13 +138,20 @@ def upload_prepaid(ctx: RunContext, invoice: Invoice) -> bool:
     return True
 
 
-def remove_expired(ctx: RunContext) -> int:
-    """Take down every session past its expiry date; returns how many."""
-    expired = sessions_expired_online(today=studio_today(ctx.studio))
-    for online in expired:
+def take_down(ctx: RunContext, *, expired: bool) -> int:
+    """Take down every session the desk asked to take down now and, with ``expired``,
+    every one past its expiry date; returns how many.
+
+    It runs after the uploads and reads the requests afresh, so a take-down asked for
+    while this sync was sending the session still leaves the gallery without it."""
+    chosen = {online.pk: online for online in sessions_to_take_down()}
+    if expired:
+        for online in sessions_expired_online(today=studio_today(ctx.studio)):
+            chosen.setdefault(online.pk, online)
+    for online in chosen.values():
         response = ctx.gallery.request("DELETE", f"/sessions/{online.session.uuid}")
         if response.status_code not in (200, 404):
             raise SyncFailed(f"#{online.session.number}: {detail(response)}")
-        online_taken_down(online=online)
+        online_taken_down(online=online, revision=online.revision, user=ctx.run.started_by)
         ctx.tell(f"#{online.session.number} {online.session.title}: taken down.")
-    return len(expired)
+    return len(chosen)

@@ -27,9 +27,11 @@ from proofroom.studio.online import (
     images_for_upload,
     online_defaults,
     online_image_ids,
+    online_left_out_ids,
     online_settings_of,
     session_extend,
     session_mark_for_upload,
+    session_take_down,
     uploader_groups,
     uploader_images,
     uploader_rating_counts,
@@ -74,6 +76,7 @@ class UploaderChoices:
     groups: set[int]
     images: set[int]
     online_groups: set[int]
+    left_out: set[int]
 
 
 def _tab_with_errors(form: SessionInfoForm) -> str:
@@ -103,12 +106,14 @@ def uploader(request: HttpRequest, number: int) -> HttpResponse:
             ratings=request.POST.getlist("rating"),
             group_ids=_ids(request, "group"),
             image_ids=_ids(request, "image"),
+            left_out_ids=_ids(request, "leave_out"),
         )
         try:
             session_mark_for_upload(
                 session=session,
                 image_ids=chosen,
                 online_group_ids=_ids(request, "online_group"),
+                left_out_ids=_ids(request, "leave_out"),
                 **form.cleaned_data,
             )
         except ValidationError as exc:
@@ -135,6 +140,7 @@ def uploader(request: HttpRequest, number: int) -> HttpResponse:
             groups=set(_ids(request, "group")),
             images=set(_ids(request, "image")),
             online_groups=set(_ids(request, "online_group")),
+            left_out=set(_ids(request, "leave_out")),
         )
     else:
         picked = UploaderChoices(
@@ -142,6 +148,7 @@ def uploader(request: HttpRequest, number: int) -> HttpResponse:
             groups=set(),
             images=already,
             online_groups={g.pk for g in groups if g.show_online},
+            left_out=online_left_out_ids(online),
         )
     counts = uploader_rating_counts(session=session)
     context = session_context(session, "online")
@@ -251,6 +258,35 @@ def online_extend(request: HttpRequest, number: int) -> HttpResponse:
             )
             return redirect("studio:session_online", number=session.number)
     return _online_page(request, session, extend_form=form)
+
+
+@desk_page(Area.SESSIONS)
+def online_take_down(request: HttpRequest, number: int) -> HttpResponse:
+    """Take down now: a page that asks first; confirmed, the session comes down at the
+    next sync (started here when none is running), whatever its expire date."""
+    session = session_or_404(number)
+    online = online_settings_of(session=session)
+    problem = ""
+    if request.method == "POST":
+        try:
+            session_take_down(session=session)
+        except ValidationError as exc:
+            problem = " ".join(exc.messages)
+        else:
+            try:
+                run = sync_start(
+                    kinds=[SyncKind.SESSIONS], user=request.user, session_ids=[session.pk]
+                )
+            except SyncBusy as busy:
+                messages.warning(
+                    request, f"#{session.number} is taken down with the next sync. {busy}"
+                )
+                return redirect("studio:session_online", number=session.number)
+            messages.success(request, f"Taking #{session.number} down from the gallery.")
+            return redirect("studio:sync_run", pk=run.pk)
+    context = session_context(session, "online")
+    context.update({"online": online, "problem": problem})
+    return render(request, "studio/sessions/take_down.html", context)
 
 
 @desk_page(Area.SESSIONS)

@@ -1,5 +1,6 @@
-// The uploader's tabs, the live count of chosen images (by rating ∪ by group ∪
-// one by one, as the server computes it) and the expire date the days give.
+// The uploader's tabs, the live count of chosen images ((by rating ∪ by group ∪
+// one by one) less those left out, as the server computes it) and the expire date
+// the days give.
 (function () {
   const form = document.getElementById("uploader");
   if (!form) return;
@@ -32,14 +33,25 @@
     let n = 0;
     tiles.forEach((li) => {
       const own = li.querySelector('input[name="image"]').checked;
+      const out = li.querySelector('input[name="leave_out"]').checked;
       const byGroup = li.dataset.groups.trim().split(/\s+/).some((g) => groups.has(g));
-      const chosen = own || ratings.has(li.dataset.rating) || byGroup;
+      const chosen = !out && (own || ratings.has(li.dataset.rating) || byGroup);
       li.classList.toggle("chosen", chosen);
+      li.classList.toggle("left-out", out);
       if (chosen) n += 1;
     });
     count.textContent = n;
   };
-  form.addEventListener("change", update);
+  // Ticking an image one by one takes it back in; leaving it out unticks it.
+  form.addEventListener("change", (e) => {
+    const box = e.target;
+    const li = box.closest && box.closest(".pick-grid li");
+    if (li && box.checked && (box.name === "image" || box.name === "leave_out")) {
+      const other = li.querySelector(`input[name="${box.name === "image" ? "leave_out" : "image"}"]`);
+      if (other) other.checked = false;
+    }
+    update();
+  });
   update();
 
   const days = form.querySelector('input[name="days_active"]');
