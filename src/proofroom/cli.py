@@ -9,6 +9,8 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import NoReturn
 
+from proofroom.payments.base import PaymentGateway
+
 
 def _fail(message: str, code: int = 2) -> NoReturn:
     print(f"proofroom: {message}", file=sys.stderr)
@@ -487,7 +489,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="how a studio's site takes payments: manual (no merchant account) or stripe",
     )
     pay.add_argument("slug", help="the studio's address: /s/SLUG/")
-    pay.add_argument("--gateway", choices=["manual", "stripe"], required=True)
+    pay.add_argument("--gateway", choices=PaymentGateway.values, required=True)
     pay.set_defaults(func=cmd_gallery_payments)
 
     mail = gsub.add_parser(
