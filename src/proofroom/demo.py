@@ -136,7 +136,7 @@ def demo_connect_and_publish(*, base_url: str) -> None:
     from proofroom.gallery.tenants import api_key_create
     from proofroom.studio.derivatives import image_derivatives_make
     from proofroom.studio.images import DerivativeStatus, Image
-    from proofroom.studio.online import OnlineSettings, session_mark_for_upload
+    from proofroom.studio.online import EventType, OnlineSettings, session_mark_for_upload
     from proofroom.studio.studios import studio_get, studio_update
     from proofroom.studio.synchronizer.runs import SyncKind, SyncTrigger
 
@@ -165,7 +165,7 @@ def demo_connect_and_publish(*, base_url: str) -> None:
         online_group_ids=[],
         days_active=session.session_type.days_active,
         price_list=session.session_type.web_price_list,
-        event_type="private",
+        event_type=EventType.PRIVATE,
         event_code="PARK2026",
         event_description="An autumn afternoon by the falls: the whole family, and the dog.",
     )

@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from proofroom.cli.base import fail
+from proofroom.payments.base import PaymentGateway
 
 
 def cmd_gallery_create_studio(args: argparse.Namespace) -> None:
@@ -46,7 +47,7 @@ def cmd_gallery_payments(args: argparse.Namespace) -> None:
     if studio is None:
         fail(f"this gallery has no studio at /s/{args.slug}/")
     secret_key = webhook_secret = ""
-    if args.gateway == "stripe":
+    if args.gateway == PaymentGateway.STRIPE:
         secret_key = os.environ.get("STRIPE_SECRET_KEY", "") or getpass.getpass(
             "Stripe secret key (sk_…): "
         )
@@ -62,7 +63,7 @@ def cmd_gallery_payments(args: argparse.Namespace) -> None:
         )
     except ValidationError as exc:
         fail(" ".join(exc.messages))
-    if args.gateway == "stripe":
+    if args.gateway == PaymentGateway.STRIPE:
         print(f"{studio.name}: card payments through Stripe Checkout.")
         print(
             "In Stripe's dashboard, send the events checkout.session.completed and "
@@ -164,7 +165,7 @@ def add_commands(sub: Any) -> None:
         help="how a studio's site takes payments: manual (no merchant account) or stripe",
     )
     pay.add_argument("slug", help="the studio's address: /s/SLUG/")
-    pay.add_argument("--gateway", choices=["manual", "stripe"], required=True)
+    pay.add_argument("--gateway", choices=PaymentGateway.values, required=True)
     pay.set_defaults(func=cmd_gallery_payments)
 
     mail = gsub.add_parser(

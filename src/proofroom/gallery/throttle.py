@@ -52,7 +52,7 @@ class AttemptCounter(models.Model):
     """Attempts of one scope and key (e.g. a user name from an address) in the current window."""
 
     studio = models.ForeignKey("gallery.Studio", on_delete=models.CASCADE, related_name="+")
-    scope = models.CharField(max_length=10)
+    scope = models.CharField(max_length=10, choices=ThrottleScope.choices)
     key = models.CharField(max_length=400)
     count = models.PositiveIntegerField(default=0)
     started_at = models.DateTimeField(default=timezone.now)

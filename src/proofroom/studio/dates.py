@@ -22,8 +22,10 @@ def studio_zone(studio: Studio | None = None) -> zoneinfo.ZoneInfo:
     return zone_named(studio.time_zone if studio else None)
 
 
-def studio_now(studio: Studio | None = None) -> dt.datetime:
-    return timezone.now().astimezone(studio_zone(studio))
+def studio_now(studio: Studio | None = None, *, zone: dt.tzinfo | None = None) -> dt.datetime:
+    """Now on the studio's wall clocks; ``zone`` when the caller looked the zone up once
+    already (a sync's log, line after line)."""
+    return local_in(timezone.now(), zone or studio_zone(studio))
 
 
 def studio_today(studio: Studio | None = None) -> dt.date:

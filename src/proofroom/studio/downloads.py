@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.functions import Lower
 
+from proofroom.core.choices import mirror
 from proofroom.studio.clients import Client, client_create
 from proofroom.studio.guests import GuestLink
 from proofroom.studio.images import Image, ImageGroup
@@ -27,10 +28,21 @@ from proofroom.sync import protocol
 ONLINE_FAVOURITES = "Online Favorites"
 
 
+@mirror(protocol.ChangeKind)
+class DownloadKind(models.TextChoices):
+    """What a cursor follows: a kind of the gallery's change feed (the protocol's values)."""
+
+    FAVOURITES = protocol.ChangeKind.FAVOURITES.value, "Online favourites"
+    GUEST = protocol.ChangeKind.GUEST.value, "Guests"
+    YEARBOOK = protocol.ChangeKind.YEARBOOK.value, "Yearbook poses"
+    ORDER = protocol.ChangeKind.ORDER.value, "Web orders"
+    PREPAID = protocol.ChangeKind.PREPAID.value, "Prepaid order picks"
+
+
 class DownloadCursor(models.Model):
     """The last change of one kind this desk applied."""
 
-    kind = models.CharField(max_length=20, unique=True)
+    kind = models.CharField(max_length=20, unique=True, choices=DownloadKind.choices)
     last_seq = models.BigIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 

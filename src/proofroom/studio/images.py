@@ -198,9 +198,9 @@ def image_by_uuid(image_uuid: str) -> Image | None:
     return Image.objects.filter(uuid=image_uuid).first()
 
 
-def images_of_session(*, session: Session) -> models.QuerySet[Image]:
-    """A session's images, without their files' state (a menu of them)."""
-    return Image.objects.filter(session=session)
+def images_of_session(*, session: Session | None) -> models.QuerySet[Image]:
+    """A session's images, without their files' state (a menu of them); none without one."""
+    return Image.objects.none() if session is None else Image.objects.filter(session=session)
 
 
 def image_count(*, session: Session) -> int:

@@ -22,17 +22,22 @@ from django.db import models
 from django.utils import timezone
 
 from proofroom.core.net import client_address
-from proofroom.core.throttling import counters_give_back, counters_prune, counters_take
+from proofroom.core.throttling import (
+    ThrottleScope,
+    counters_give_back,
+    counters_prune,
+    counters_take,
+)
 
 WINDOW = dt.timedelta(minutes=15)
-LIMITS = {"user": 5, "address": 20}
+LIMITS = {ThrottleScope.USER: 5, ThrottleScope.ADDRESS: 20}
 TOO_MANY = "Too many attempts; try again in 15 minutes."
 
 
 class DeskLoginCounter(models.Model):
     """Log-in attempts of one user name or one address in the current window."""
 
-    scope = models.CharField(max_length=10)
+    scope = models.CharField(max_length=10, choices=ThrottleScope.choices)
     key = models.CharField(max_length=254)
     count = models.PositiveIntegerField(default=0)
     started_at = models.DateTimeField(default=timezone.now)
@@ -47,11 +52,11 @@ class DeskLoginCounter(models.Model):
         return f"{self.scope}:{self.key} × {self.count} since {self.started_at:%H:%M}"
 
 
-def _wheres(checks: dict[str, str]) -> list[dict[str, Any]]:
+def _wheres(checks: dict[ThrottleScope, str]) -> list[dict[str, Any]]:
     return [{"scope": scope, "key": key.lower()[:254]} for scope, key in checks.items() if key]
 
 
-def login_attempt_take(checks: dict[str, str]) -> bool:
+def login_attempt_take(checks: dict[ThrottleScope, str]) -> bool:
     """Count an attempt for the user name and the address; False (counting none) when
     either has had its limit in the window."""
     allowed = counters_take(
@@ -71,7 +76,7 @@ class ThrottledLogin(AuthenticationForm):
             if self.request is not None
             else ""
         )
-        checks = {"user": username, "address": address}
+        checks = {ThrottleScope.USER: username, ThrottleScope.ADDRESS: address}
         if not login_attempt_take(checks):
             raise ValidationError(TOO_MANY, code="throttled")
         try:
@@ -81,7 +86,7 @@ class ThrottledLogin(AuthenticationForm):
                 counters_give_back(DeskLoginCounter, _wheres(checks))
             raise
         counters_give_back(DeskLoginCounter, _wheres(checks))
-        DeskLoginCounter.objects.filter(scope="user", key=username.lower()).delete()
+        DeskLoginCounter.objects.filter(scope=ThrottleScope.USER, key=username.lower()).delete()
         return cleaned
 
 

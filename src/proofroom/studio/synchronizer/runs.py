@@ -17,9 +17,10 @@ from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Concat
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from proofroom.studio.dates import local, studio_zone
+from proofroom.studio.dates import local, studio_now, studio_zone
 from proofroom.sync.protocol import ChangeKind
 
 logger = logging.getLogger(__name__)
@@ -161,7 +162,7 @@ class SyncRun(models.Model):
     def note(self, line: str) -> None:
         """Append a line to the log at once, so the desk shows it live, timed on the
         studio's clocks like every other time on the desk."""
-        stamp = timezone.now().astimezone(self._zone).strftime("%H:%M:%S")
+        stamp = studio_now(zone=self._zone).strftime("%H:%M:%S")
         SyncRun.objects.filter(pk=self.pk).update(
             log=Concat(F("log"), models.Value(f"{stamp} {line}\n"))
         )
@@ -296,6 +297,17 @@ def sync_in_progress() -> SyncRun | None:
     """The live sync, if any, after marking failed the ones whose lease lapsed."""
     sync_runs_expire()
     return sync_live()
+
+
+def sync_runs_listed() -> models.QuerySet[SyncRun]:
+    """Past and live syncs, newest first, with who started each (the sync log)."""
+    return SyncRun.objects.select_related("started_by")
+
+
+def sync_run_get(*, pk: int) -> SyncRun:
+    """One sync of the log, after marking failed the ones whose lease lapsed; 404 if none."""
+    sync_runs_expire()
+    return get_object_or_404(sync_runs_listed(), pk=pk)
 
 
 def last_scheduled_sync() -> SyncRun | None:

@@ -1,4 +1,4 @@
-"""``{{ run|sync_summary }}``: what a sync did, in English (see studio/sync_summary.py)."""
+"""``{{ run|sync_summary }}``: what a sync did, in English (see studio/synchronizer/summary.py)."""
 
 from __future__ import annotations
 

@@ -92,8 +92,8 @@ class ProductChoiceField(forms.ModelChoiceField):
 
 class LineForm(forms.Form):
     product = ProductChoiceField(queryset=products_for_menu())
-    image = forms.ModelChoiceField(
-        queryset=Image.objects.none(), required=False, empty_label="No image"
+    image: forms.ModelChoiceField[Image] = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label="No image"
     )
     quantity = forms.IntegerField(min_value=1, max_value=999, initial=1)
 
@@ -101,9 +101,8 @@ class LineForm(forms.Form):
         super().__init__(*args, **kwargs)
         image_field = self.fields["image"]
         assert isinstance(image_field, forms.ModelChoiceField)
-        if session is not None:
-            image_field.queryset = images_of_session(session=session)
-        else:
+        image_field.queryset = images_of_session(session=session)
+        if session is None:
             image_field.disabled = True
             image_field.help_text = "Give the invoice a session to choose one of its images."
 

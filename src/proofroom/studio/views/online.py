@@ -172,8 +172,8 @@ class YearbookForm(forms.Form):
     deadline = forms.DateField(
         label="Until (inclusive)", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    eligible_group = forms.ModelChoiceField(
-        queryset=ImageGroup.objects.none(),
+    eligible_group: forms.ModelChoiceField[ImageGroup] = forms.ModelChoiceField(
+        queryset=None,  # the session's groups: see _yearbook_form
         required=False,
         empty_label="Every image online",
         label="Among",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
 from proofroom.studio.areas import Area, desk_page
 from proofroom.studio.online import sessions_expiring
@@ -15,9 +15,9 @@ from proofroom.studio.synchronizer.runs import (
     LATER_KINDS,
     SyncBusy,
     SyncKind,
-    SyncRun,
     sync_in_progress,
-    sync_runs_expire,
+    sync_run_get,
+    sync_runs_listed,
 )
 
 UPLOAD_KINDS = [
@@ -58,15 +58,14 @@ def synchronizer(request: HttpRequest) -> HttpResponse:
         "expired": expired,
         "connected": bool(studio and studio.gallery_url and studio.gallery_api_key),
         "running": sync_in_progress(),
-        "runs": SyncRun.objects.select_related("started_by")[:25],
+        "runs": sync_runs_listed()[:25],
     }
     return render(request, "studio/sync/synchronizer.html", context)
 
 
 @desk_page(Area.SYNC)
 def sync_run(request: HttpRequest, pk: int) -> HttpResponse:
-    sync_runs_expire()
-    run = get_object_or_404(SyncRun.objects.select_related("started_by"), pk=pk)
+    run = sync_run_get(pk=pk)
     if request.headers.get("Accept") == "application/json":
         return JsonResponse(
             {
