@@ -320,3 +320,16 @@ def test_a_prepaid_order_on_another_clients_session_is_refused_and_never_shown(
     assert client.get(PAGE).status_code == 404
     assert client.post(SAVE, {f"item-{PRINTS}": str(published.images[0].uuid)}).status_code == 404
     assert client.get(f"/s/northlight/i/{published.images[0].uuid}/thumb/").status_code == 404
+
+
+def test_the_gallery_calls_an_invoice_paid_only_when_the_payments_cover_it(
+    viewer: Client, gallery_studio: Studio, ada: Account, published: Published
+) -> None:
+    order = upload(gallery_studio, ada, published, ITEMS)
+    assert "Invoice 1042 is paid." in viewer.get(PAGE).content.decode()
+    PrepaidOrder.objects.filter(pk=order.pk).update(paid=5000)
+    page = viewer.get(PAGE).content.decode()
+    assert "is paid" not in page
+    assert "$50.00 of $180.00 paid; $130.00 is still to pay at Northlight Studio" in page
+    home = viewer.get("/s/northlight/home/").content.decode()
+    assert "$130.00 still to pay" in home

@@ -204,3 +204,42 @@ def test_the_other_tab_saves_all_of_it_or_none(studio: Studio) -> None:
     )
     lone = Invoice.objects.get(pk=lone.pk)
     assert (lone.status_id, lone.shipping, lone.total, lone.notes) == (ready.pk, 750, 750, "Rush")
+
+
+def test_marking_an_unpaid_invoice_prepaid_asks_for_confirmation_first(
+    client: Browser, owner: User, session: Session
+) -> None:
+    make_price_list()
+    invoice = invoice_create(client=session.client, session=session)
+    invoice_line_add(invoice=invoice, actor=None, product=Product.objects.get(name="Print"))
+    invoice.refresh_from_db()
+    payment_add(invoice=invoice, amount=invoice.total // 2, method=PaymentMethod.CARD)
+    client.force_login(owner)
+
+    page = _other(client, invoice, prepaid=True)
+    assert f"Invoice {invoice.number} is not paid" in page
+    assert 'name="confirm_unpaid"' in page
+    invoice.refresh_from_db()
+    assert not invoice.prepaid_online and not invoice.prepaid_needs_upload
+
+    form = {
+        "status": invoice.status_id,
+        "date": f"{invoice.date:%Y-%m-%d}",
+        "shipping": "0",
+        "notes": "",
+        "prepaid_online": "on",
+        "confirm_unpaid": "on",
+    }
+    done = client.post(f"/desk/invoices/{invoice.number}/other/", form, follow=True)
+    assert "marked for upload at the next sync" in done.content.decode()
+    invoice.refresh_from_db()
+    assert invoice.prepaid_online and invoice.prepaid_needs_upload
+    assert prepaid_manifest(invoice).paid == invoice.total // 2
+
+
+def test_a_paid_invoice_is_marked_prepaid_without_a_question(
+    client: Browser, owner: User, invoice: Invoice
+) -> None:
+    client.force_login(owner)
+    page = _other(client, invoice, prepaid=True)
+    assert "marked for upload" in page and 'name="confirm_unpaid"' not in page

@@ -73,6 +73,16 @@ class PrepaidOrder(models.Model):
     def withdrawn(self) -> bool:
         return self.withdrawn_at is not None
 
+    @property
+    def fully_paid(self) -> bool:
+        """The studio's payments cover the invoice; only then does the gallery call it paid."""
+        return self.paid >= self.total
+
+    @property
+    def balance(self) -> int:
+        """What is still to pay at the studio."""
+        return max(self.total - self.paid, 0)
+
 
 class PrepaidItem(models.Model):
     """One line of a prepaid invoice and the image it is to be made from."""

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from proofroom.core.money import format_money
 from proofroom.studio.images import Image
 from proofroom.studio.invoices.editing import Actor, check_may_edit
 from proofroom.studio.invoices.models import Invoice, InvoiceLine
@@ -31,9 +32,13 @@ def prepaid_touch(invoice: Invoice) -> None:
 
 
 @transaction.atomic
-def prepaid_set(*, invoice: Invoice, flag: bool, actor: Actor) -> Invoice:
+def prepaid_set(
+    *, invoice: Invoice, flag: bool, actor: Actor, unpaid_confirmed: bool = False
+) -> Invoice:
     """The Other tab's "prepaid order for online ordering": ticking it marks the invoice for
-    upload; unticking one that is online marks it to be taken off the gallery."""
+    upload; unticking one that is online marks it to be taken off the gallery. Ticking it on
+    an invoice the payments do not cover needs ``unpaid_confirmed``: the gallery tells the
+    client what is still to pay, but the studio should mean it."""
     check_may_edit(invoice, actor)
     locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
     if locked.prepaid_online == flag:
@@ -46,6 +51,15 @@ def prepaid_set(*, invoice: Invoice, flag: bool, actor: Actor) -> Invoice:
         )
     if flag:
         locked.clean()
+        paid = invoice_paid(locked)
+        if paid < locked.total and not unpaid_confirmed:
+            raise ValidationError(
+                f"Invoice {locked.number} is not paid: "
+                f"{format_money(paid, locked.currency)} of "
+                f"{format_money(locked.total, locked.currency)}. "
+                "Confirm to offer it online as a prepaid order all the same.",
+                code="unpaid",
+            )
     locked.prepaid_online = flag
     locked.prepaid_problem = ""
     if flag or locked.prepaid_uploaded_at is not None:
