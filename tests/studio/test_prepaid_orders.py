@@ -243,3 +243,45 @@ def test_a_paid_invoice_is_marked_prepaid_without_a_question(
     client.force_login(owner)
     page = _other(client, invoice, prepaid=True)
     assert "marked for upload" in page and 'name="confirm_unpaid"' not in page
+
+
+def test_two_photographs_for_a_line_of_two_make_a_line_each_and_the_total_stays(
+    session: Session, images: list[Image]
+) -> None:
+    make_price_list()
+    invoice = invoice_create(client=session.client, session=session)
+    prints = invoice_line_add(
+        invoice=invoice, actor=None, product=Product.objects.get(name="Print"), quantity=2
+    )
+    invoice.refresh_from_db()
+    payment_add(invoice=invoice, amount=invoice.total, method=PaymentMethod.CARD)
+    prepaid_set(invoice=invoice, flag=True, actor=None)
+    prepaid_uploaded(invoice.pk, Invoice.objects.get(pk=invoice.pk).prepaid_revision)
+    total = Invoice.objects.get(pk=invoice.pk).total
+
+    at = dt.datetime(2026, 12, 1, 10, 0, tzinfo=dt.UTC)
+    prepaid_picks_apply(
+        protocol.PrepaidChange(
+            order=invoice.uuid,
+            submitted_at=at,
+            picks=[
+                protocol.PrepaidPick(item=prints.uuid, image=images[0].uuid),
+                protocol.PrepaidPick(item=prints.uuid, image=images[1].uuid),
+            ],
+        )
+    )
+    lines = list(invoice.lines.order_by("position", "pk"))
+    assert [(line.quantity, line.image, line.description) for line in lines] == [
+        (1, images[0], prints.description),
+        (1, images[1], prints.description),
+    ]
+    assert sum(line.total for line in lines) == prints.total
+    invoice.refresh_from_db()
+    assert invoice.total == total
+    # The client sees the two lines online at the next sync, each with its photograph.
+    assert invoice.prepaid_state == "pending"
+    manifest = prepaid_manifest(invoice)
+    assert [(i.quantity, i.image) for i in manifest.items] == [
+        (1, images[0].uuid),
+        (1, images[1].uuid),
+    ]

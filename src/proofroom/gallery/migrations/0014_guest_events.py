@@ -5,24 +5,48 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('gallery', '0013_choices_from_the_protocol'),
+        ("gallery", "0013_choices_from_the_protocol"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='GuestEvent',
+            name="GuestEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('grant', models.CharField(blank=True, max_length=40)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='guest_events', to='gallery.account')),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='guest_events', to='gallery.onlinesession')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("grant", models.CharField(blank=True, max_length=40)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="guest_events",
+                        to="gallery.account",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="guest_events",
+                        to="gallery.onlinesession",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['account', '-created_at'],
-                'constraints': [models.UniqueConstraint(fields=('account', 'session'), name='guest_event_once', violation_error_message='This guest has this event already.')],
+                "ordering": ["account", "-created_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("account", "session"),
+                        name="guest_event_once",
+                        violation_error_message="This guest has this event already.",
+                    )
+                ],
             },
         ),
     ]

@@ -146,6 +146,37 @@ def prepaid_withdrawn(invoice_id: int) -> None:
     Invoice.objects.filter(pk=invoice_id, prepaid_online=False).update(prepaid_needs_upload=False)
 
 
+def _split_by_copies(line: InvoiceLine, further: list[Image]) -> bool:
+    """A line of quantity 2 or more whose further copies the client chose other photographs
+    for becomes a line per photograph, each with its share of the quantity (a copy not named
+    is made from the first pick's). The lines' sum, and so the invoice, stays the same."""
+    further = further[: line.quantity - 1]
+    if all(image.pk == line.image_id for image in further):
+        return False
+    counts: dict[Image, int] = {}
+    for image in further:
+        if image.pk != line.image_id:
+            counts[image] = counts.get(image, 0) + 1
+    line.quantity -= sum(counts.values())
+    line.total = line.quantity * line.unit_price
+    line.save(update_fields=["quantity", "total", "image"])
+    InvoiceLine.objects.bulk_create(
+        InvoiceLine(
+            invoice_id=line.invoice_id,
+            product_id=line.product_id,
+            image=image,
+            description=line.description,
+            size=line.size,
+            quantity=count,
+            unit_price=line.unit_price,
+            total=count * line.unit_price,
+            position=line.position,
+        )
+        for image, count in counts.items()
+    )
+    return True
+
+
 @transaction.atomic
 def prepaid_picks_apply(data: protocol.PrepaidChange) -> None:
     """The client's image per item, from the newest submission; older ones are ignored."""
@@ -171,12 +202,19 @@ def prepaid_picks_apply(data: protocol.PrepaidChange) -> None:
         if invoice.session_id is not None
         else {}
     )
-    changed = []
+    chosen: dict[InvoiceLine, list[Image]] = {}
     for pick in data.picks:
         line, image = lines.get(pick.item), images.get(pick.image)
-        if line is not None and image is not None and line.image_id != image.pk:
-            line.image = image
+        if line is not None and image is not None:
+            chosen.setdefault(line, []).append(image)
+    changed, split = [], False
+    for line, picked in chosen.items():
+        if line.image_id != picked[0].pk:
+            line.image = picked[0]
             changed.append(line)
+        split = _split_by_copies(line, picked[1:]) or split
     InvoiceLine.objects.bulk_update(changed, ["image"])
+    if split:
+        prepaid_touch(invoice)
     invoice.prepaid_picks_submitted_at = data.submitted_at
     invoice.save(update_fields=["prepaid_picks_submitted_at"])

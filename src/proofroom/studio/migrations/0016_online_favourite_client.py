@@ -5,15 +5,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('studio', '0015_todo_rule_beat_id'),
+        ("studio", "0015_todo_rule_beat_id"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='onlinefavourite',
-            name='client',
-            field=models.ForeignKey(blank=True, help_text="The client whose online login this is; a guest's is found by its GuestLink.", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='studio.client'),
+            model_name="onlinefavourite",
+            name="client",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The client whose online login this is; a guest's is found by its GuestLink.",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="studio.client",
+            ),
         ),
     ]
