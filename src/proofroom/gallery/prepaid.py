@@ -171,7 +171,12 @@ def prepaid_put(*, studio: Studio, data: protocol.PrepaidOrder) -> PrepaidOrder:
             "withdrawn_at": None,
         },
     )
-    old = {item.uuid: item for item in order.items.all()}
+    old = {item.uuid: item for item in order.items.select_related("image")}
+    # Picks that were all sent stay "sent" when the studio reshapes the items (a line of
+    # two split into a line per photograph): nothing is left for the client to send.
+    all_sent = order.submitted_at is not None and _sent_form(list(old.values())) == (
+        order.submitted_picks
+    )
     # A pick stays only while its image is still in the order's session.
     still_there = set(
         OnlineImage.objects.filter(
@@ -204,6 +209,9 @@ def prepaid_put(*, studio: Studio, data: protocol.PrepaidOrder) -> PrepaidOrder:
             }
         item.full_clean(exclude=["order"])
         item.save()
+    if all_sent:
+        order.submitted_picks = _sent_form(list(order.items.select_related("image")))
+        order.save(update_fields=["submitted_picks", "updated_at"])
     return order
 
 
