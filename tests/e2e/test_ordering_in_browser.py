@@ -241,6 +241,10 @@ def test_a_client_chooses_the_images_of_a_prepaid_invoice_and_the_desk_gets_them
     wanted = third.locator(".choice-name").inner_text()
     third.click()
     expect(item.locator("legend")).to_contain_text(f"Chosen: {wanted}")
+    # Two prints: the second copy is the same photograph unless the client picks another.
+    copy = page.locator(".prepaid-copy")
+    expect(copy.locator("legend")).to_contain_text("copy 2 of 2")
+    expect(copy.get_by_label("Same as copy 1")).to_be_checked()
     page.screenshot(path=shots / "gallery-prepaid-choices-1280.png")
     page.get_by_role("button", name="Submit my choices").click()
     expect(page.locator("main")).to_contain_text("Your choices are sent to the studio")
@@ -248,3 +252,4 @@ def test_a_client_chooses_the_images_of_a_prepaid_invoice_and_the_desk_gets_them
     assert sync([SyncKind.DOWNLOAD_PREPAID]).status == SyncStatus.SUCCEEDED
     line = InvoiceLine.objects.select_related("image").get(invoice=invoice)
     assert line.image is not None and line.image.file_name == wanted
+    assert line.quantity == 2

@@ -198,3 +198,31 @@ def test_guest_sign_ups_are_limited_per_address(client: Client, public_event: Pu
     refused = client.post(signup(public_event), {**MIA, "email": "one.more@lund.example"})
     assert "Too many new logins from here" in refused.content.decode()
     assert Account.objects.filter(kind=AccountKind.GUEST).count() == LIMITS["signup"]
+
+
+def test_my_galleries_lists_the_events_a_guest_signed_up_on_and_lets_them_back_in(
+    client: Client, private: Published
+) -> None:
+    client.post("/s/northlight/code/", {"code": "lake2026"})
+    sign_up_and_confirm(client, private)
+    home = client.get("/s/northlight/home/").content.decode()
+    assert private.session.title in home and "You have no galleries online" not in home
+    assert f'href="/s/northlight/e/{private.session.uuid}/"' in home
+
+    # Another day, another browser: signing in is the way back, no code typed again.
+    other = Client()
+    mia = Account.objects.get(email="mia@lund.example")
+    sign_in(other, mia, MIA["new_password"])
+    home = other.get("/s/northlight/home/").content.decode()
+    assert f'href="/s/northlight/e/{private.session.uuid}/"' in home
+    event = other.get(f"/s/northlight/e/{private.session.uuid}/")
+    assert event.status_code == 200 and 'aria-label="Favourite IMG_0001.jpg"' in (
+        event.content.decode()
+    )
+
+    # The studio changes the event's code: the old sign-up no longer opens it.
+    type(private.session).objects.filter(pk=private.session.pk).update(event_code="NEWCODE")
+    late = Client()
+    sign_in(late, mia, MIA["new_password"])
+    assert private.session.title not in late.get("/s/northlight/home/").content.decode()
+    assert late.get(f"/s/northlight/e/{private.session.uuid}/").status_code == 404

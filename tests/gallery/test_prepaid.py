@@ -100,7 +100,9 @@ def test_a_prepaid_order_shows_on_the_clients_account_with_its_items(
         assert "2 × Print · 8×10 in" in body and "1 × Gallery canvas · 16×20 in" in body
         assert f'href="{PAGE}"' in body
     page = viewer.get(PAGE).content.decode()
-    assert "Choose your images" in page and page.count('type="radio"') == 2 * 12
+    assert "Choose your images" in page
+    # The print (two copies) has a chooser per copy, the second with "Same as copy 1".
+    assert page.count('type="radio"') == 3 * 12 + 1
 
 
 def test_picking_and_submitting_sends_the_picks_to_the_studio_once(
@@ -320,3 +322,42 @@ def test_a_prepaid_order_on_another_clients_session_is_refused_and_never_shown(
     assert client.get(PAGE).status_code == 404
     assert client.post(SAVE, {f"item-{PRINTS}": str(published.images[0].uuid)}).status_code == 404
     assert client.get(f"/s/northlight/i/{published.images[0].uuid}/thumb/").status_code == 404
+
+
+def test_the_gallery_calls_an_invoice_paid_only_when_the_payments_cover_it(
+    viewer: Client, gallery_studio: Studio, ada: Account, published: Published
+) -> None:
+    order = upload(gallery_studio, ada, published, ITEMS)
+    assert "Invoice 1042 is paid." in viewer.get(PAGE).content.decode()
+    PrepaidOrder.objects.filter(pk=order.pk).update(paid=5000)
+    page = viewer.get(PAGE).content.decode()
+    assert "is paid" not in page
+    assert "$50.00 of $180.00 paid; $130.00 is still to pay at Northlight Studio" in page
+    home = viewer.get("/s/northlight/home/").content.decode()
+    assert "$130.00 still to pay" in home
+
+
+def test_a_line_of_quantity_two_lets_the_client_pick_two_photographs(
+    viewer: Client, prepaid: PrepaidOrder, published: Published
+) -> None:
+    page = viewer.get(PAGE).content.decode()
+    assert "copy 2 of 2" in page and "Same as copy 1" in page
+    assert "Gallery canvas · 16×20 in · copy" not in page  # one canvas, one photograph
+    second = {f"copy-{PRINTS}-2": str(published.images[9].uuid)}
+    viewer.post(SAVE, picks(published, 3, 7) | second)
+    page = viewer.get(PAGE).content.decode()
+    assert f'name="copy-{PRINTS}-2" value="{published.images[9].uuid}" checked' in page
+    viewer.post(SUBMIT, picks(published, 3, 7) | second)
+    (sent,) = prepaid_changes()
+    assert [(p.item, p.image) for p in sent.picks] == [
+        (PRINTS, published.images[3].uuid),
+        (PRINTS, published.images[9].uuid),
+        (CANVAS, published.images[7].uuid),
+    ]
+    # Back to one photograph for both copies: the print is named once.
+    viewer.post(SUBMIT, picks(published, 3, 7) | {f"copy-{PRINTS}-2": "same"})
+    *_, again = prepaid_changes()
+    assert [(p.item, p.image) for p in again.picks] == [
+        (PRINTS, published.images[3].uuid),
+        (CANVAS, published.images[7].uuid),
+    ]

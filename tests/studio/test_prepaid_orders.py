@@ -204,3 +204,84 @@ def test_the_other_tab_saves_all_of_it_or_none(studio: Studio) -> None:
     )
     lone = Invoice.objects.get(pk=lone.pk)
     assert (lone.status_id, lone.shipping, lone.total, lone.notes) == (ready.pk, 750, 750, "Rush")
+
+
+def test_marking_an_unpaid_invoice_prepaid_asks_for_confirmation_first(
+    client: Browser, owner: User, session: Session
+) -> None:
+    make_price_list()
+    invoice = invoice_create(client=session.client, session=session)
+    invoice_line_add(invoice=invoice, actor=None, product=Product.objects.get(name="Print"))
+    invoice.refresh_from_db()
+    payment_add(invoice=invoice, amount=invoice.total // 2, method=PaymentMethod.CARD)
+    client.force_login(owner)
+
+    page = _other(client, invoice, prepaid=True)
+    assert f"Invoice {invoice.number} is not paid" in page
+    assert 'name="confirm_unpaid"' in page
+    invoice.refresh_from_db()
+    assert not invoice.prepaid_online and not invoice.prepaid_needs_upload
+
+    form = {
+        "status": invoice.status_id,
+        "date": f"{invoice.date:%Y-%m-%d}",
+        "shipping": "0",
+        "notes": "",
+        "prepaid_online": "on",
+        "confirm_unpaid": "on",
+    }
+    done = client.post(f"/desk/invoices/{invoice.number}/other/", form, follow=True)
+    assert "marked for upload at the next sync" in done.content.decode()
+    invoice.refresh_from_db()
+    assert invoice.prepaid_online and invoice.prepaid_needs_upload
+    assert prepaid_manifest(invoice).paid == invoice.total // 2
+
+
+def test_a_paid_invoice_is_marked_prepaid_without_a_question(
+    client: Browser, owner: User, invoice: Invoice
+) -> None:
+    client.force_login(owner)
+    page = _other(client, invoice, prepaid=True)
+    assert "marked for upload" in page and 'name="confirm_unpaid"' not in page
+
+
+def test_two_photographs_for_a_line_of_two_make_a_line_each_and_the_total_stays(
+    session: Session, images: list[Image]
+) -> None:
+    make_price_list()
+    invoice = invoice_create(client=session.client, session=session)
+    prints = invoice_line_add(
+        invoice=invoice, actor=None, product=Product.objects.get(name="Print"), quantity=2
+    )
+    invoice.refresh_from_db()
+    payment_add(invoice=invoice, amount=invoice.total, method=PaymentMethod.CARD)
+    prepaid_set(invoice=invoice, flag=True, actor=None)
+    prepaid_uploaded(invoice.pk, Invoice.objects.get(pk=invoice.pk).prepaid_revision)
+    total = Invoice.objects.get(pk=invoice.pk).total
+
+    at = dt.datetime(2026, 12, 1, 10, 0, tzinfo=dt.UTC)
+    prepaid_picks_apply(
+        protocol.PrepaidChange(
+            order=invoice.uuid,
+            submitted_at=at,
+            picks=[
+                protocol.PrepaidPick(item=prints.uuid, image=images[0].uuid),
+                protocol.PrepaidPick(item=prints.uuid, image=images[1].uuid),
+            ],
+        )
+    )
+    lines = list(invoice.lines.order_by("position", "pk"))
+    assert [(line.quantity, line.image, line.description) for line in lines] == [
+        (1, images[0], prints.description),
+        (1, images[1], prints.description),
+    ]
+    assert sum(line.total for line in lines) == prints.total
+    invoice.refresh_from_db()
+    assert invoice.total == total
+    # The client sees the two lines online at the next sync, each with its photograph.
+    assert invoice.prepaid_state == "pending"
+    manifest = prepaid_manifest(invoice)
+    assert [(i.quantity, i.image) for i in manifest.items] == [
+        (1, images[0].uuid),
+        (1, images[1].uuid),
+    ]

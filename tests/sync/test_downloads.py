@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import transaction
+from django.urls import reverse
 
 from proofroom.gallery.accounts import Account, account_guest_create
 from proofroom.gallery.events import OnlineSession
@@ -180,3 +183,51 @@ def test_yearbook_only_for_the_sessions_client_and_eligible_images(wedding, sync
     inside = next(i for i in online_images(wedding) if str(i.uuid) in online.yearbook_images)
     with pytest.raises(YearbookClosed, match="Only the session's client"):
         yearbook_pick(account=guest, image=inside)
+
+
+def test_the_desks_favourites_group_shows_whose_hearts_are_whose(wedding, sync, desk) -> None:  # type: ignore[no-untyped-def]
+    mark(wedding, event_type="public")
+    sync()
+    ana = Account.objects.get(client_uuid=wedding.client.uuid)
+    gran = account_guest_create(
+        studio_id=ana.studio_id,
+        first_name="Gran",
+        last_name="Souza",
+        email="gran@example.com",
+        password="lilacs in the garden",
+        session_uuid=wedding.uuid,
+    )
+    first, second, third, *_ = online_images(wedding)
+    favourite_set(account=ana, image=first, on=True)
+    favourite_set(account=ana, image=third, on=True)
+    favourite_set(account=gran, image=second, on=True)
+    favourite_set(account=gran, image=third, on=True)
+    assert sync(["favourites"]).status == SyncStatus.SUCCEEDED
+    group = ImageGroup.objects.get(session=wedding, name=ONLINE_FAVOURITES)
+    viewer = reverse("studio:session_images", args=[wedding.number]) + f"?group={group.pk}"
+
+    def tiles(page: str) -> dict[str, list[str]]:
+        """file name → the names on the tile's hearts line."""
+        found = {}
+        for tile in page.split('<li class="tile ')[1:]:
+            name = re.search(r'data-name="([^"]+)"', tile)
+            assert name is not None
+            found[name.group(1)] = re.findall(
+                r'<span class="heart-by[^"]*"[^>]*>([^<]+)</span>', tile
+            )
+        return found
+
+    page = desk.get(viewer).content.decode()
+    assert "Ana Souza" in page and "(client)" in page and "(guest)" in page
+    shown = tiles(page)
+    assert shown[first.file_name] == ["Ana Souza"]
+    assert shown[second.file_name] == ["Guest"]  # not downloaded as a guest yet
+    assert shown[third.file_name] == ["Ana Souza", "Guest"]
+
+    assert sync(["guest"]).status == SyncStatus.SUCCEEDED
+    page = desk.get(viewer).content.decode()
+    assert tiles(page)[third.file_name] == ["Ana Souza", "Gran Souza"]
+    by_gran = desk.get(f"{viewer}&by={gran.uuid}").content.decode()
+    assert set(tiles(by_gran)) == {second.file_name, third.file_name}
+    by_ana = desk.get(f"{viewer}&by={ana.uuid}").content.decode()
+    assert set(tiles(by_ana)) == {first.file_name, third.file_name}

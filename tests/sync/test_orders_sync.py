@@ -394,3 +394,43 @@ def test_the_gallery_and_the_desk_store_one_confirmation_number_over_http(
     typed = order.number.lower().replace("-", "").replace("0", "o").replace("1", "l")
     hub = desk.get("/desk/invoices/", {"web_order": typed}).content.decode()
     assert f'href="/desk/invoices/{invoice.number}/"' in hub
+
+
+def test_two_photographs_for_two_prints_come_home_as_a_line_each(selling, sync, owner) -> None:  # type: ignore[no-untyped-def]
+    invoice = invoice_create(client=selling.client, session=selling)
+    print_8x10 = selling.session_type.web_price_list.products.get(name="Print", size="8×10 in")
+    invoice_line_add(invoice=invoice, product=print_8x10, quantity=2, actor=owner)
+    invoice.refresh_from_db()
+    total = invoice.total
+    payment_add(invoice=invoice, amount=total, method="card", actor=owner)
+    prepaid_set(invoice=invoice, flag=True, actor=owner)
+    assert sync([SyncKind.PREPAID_ORDERS]).status == SyncStatus.SUCCEEDED
+    online = PrepaidOrder.objects.get(uuid=invoice.uuid)
+    (item,) = online.items.all()
+    first, second, *_ = online_images(selling)
+
+    ana = Account.objects.get(client_uuid=selling.client.uuid)
+    browser = Browser()
+    sign_in(browser, ana)
+    page = f"/s/northlight/prepaid/{invoice.uuid}/"
+    browser.post(
+        f"{page}submit/",
+        {f"item-{item.uuid}": str(first.uuid), f"copy-{item.uuid}-2": str(second.uuid)},
+    )
+    run = sync([SyncKind.DOWNLOAD_PREPAID])
+    assert run.downloaded == {"prepaid": 1}, run.log
+    lines = InvoiceLine.objects.filter(invoice=invoice).order_by("position", "pk")
+    assert [(line.quantity, line.image.uuid) for line in lines] == [  # type: ignore[union-attr]
+        (1, first.uuid),
+        (1, second.uuid),
+    ]
+    invoice.refresh_from_db()
+    assert invoice.total == total
+
+    # The next upload shows the client the two prints, each with its photograph.
+    assert sync([SyncKind.PREPAID_ORDERS]).status == SyncStatus.SUCCEEDED
+    shown = [(i.quantity, i.image.uuid) for i in online.items.order_by("position")]  # type: ignore[union-attr]
+    assert shown == [(1, first.uuid), (1, second.uuid)]
+    shown_page = browser.get(page).content.decode()
+    assert "Received by the studio" in shown_page
+    assert "You changed your choices" not in shown_page

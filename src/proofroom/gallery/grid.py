@@ -12,13 +12,14 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from proofroom.gallery.access import is_session_client, may_choose
-from proofroom.gallery.accounts import Account
+from proofroom.gallery.accounts import Account, AccountKind
 from proofroom.gallery.choices import own_group
 from proofroom.gallery.events import (
     OnlineGroup,
     OnlineImage,
     OnlineSession,
 )
+from proofroom.gallery.guests import guest_events_valid
 from proofroom.gallery.selections import (
     ClientGroup,
 )
@@ -59,11 +60,17 @@ class ClientSessions:
 
 
 def client_sessions(*, account: Account, studio: Studio) -> ClientSessions:
-    """A client's own online sessions (not taken down), open ones apart from expired ones."""
+    """A client's own online sessions (not taken down), and the events a guest signed up on
+    that still let them in, open ones apart from expired ones."""
     today = studio.today()
-    sessions = _with_cover(
-        OnlineSession.objects.filter(studio=studio, account=account, taken_down_at=None)
-    ).order_by("-date", "-pk")
+    mine = OnlineSession.objects.filter(studio=studio, account=account, taken_down_at=None)
+    if account.kind == AccountKind.GUEST:
+        mine = OnlineSession.objects.filter(
+            pk__in=OnlineSession.objects.filter(
+                guest_events_valid(account=account), studio=studio, taken_down_at=None
+            ).values("pk")
+        )
+    sessions = _with_cover(mine).order_by("-date", "-pk")
     found = list(sessions)
     return ClientSessions(
         open=[s for s in found if s.expire_date >= today],

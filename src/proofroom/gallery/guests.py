@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -31,11 +33,72 @@ from proofroom.gallery.events import OnlineSession
 from proofroom.gallery.mail import MailKind, mail_queue, mail_send_on_commit
 from proofroom.gallery.tenants import Studio
 from proofroom.gallery.throttle import throttle_take
+from proofroom.gallery.visitors import INVITE_GRANT
+from proofroom.sync.protocol import EventType
 
 LINK_VALID = dt.timedelta(days=3)
 _SALT = "proofroom.gallery.guest-confirm"
 
 SIGNUPS_TOO_MANY = "Too many new logins from here; try again in 15 minutes."
+
+
+class GuestEvent(models.Model):
+    """An event a guest signed up on, and how they were let in then (its event code, an
+    invitation, or nothing for a public event): "My galleries" lists it, and signing in
+    lets them in again, while the studio keeps that code."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="guest_events")
+    session = models.ForeignKey(
+        OnlineSession, on_delete=models.CASCADE, related_name="guest_events"
+    )
+    grant = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["account", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "session"],
+                name="guest_event_once",
+                violation_error_message="This guest has this event already.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account} on {self.session}"
+
+
+def guest_event_remember(*, account: Account, session: OnlineSession, grant: str) -> None:
+    """Keep the event a guest signed up on (or opened while signed in as a guest), with
+    the grant that let them in; a newer grant (a new code) replaces the old one."""
+    if account.kind != AccountKind.GUEST or session.account_id == account.pk:
+        return
+    GuestEvent.objects.update_or_create(
+        account=account, session=session, defaults={"grant": grant[:40]}
+    )
+
+
+def guest_events_valid(*, account: Account) -> Q:
+    """Which of the account's remembered events still let it in: a public one, one it was
+    invited to, or a private one whose code the studio has not changed. As a filter on
+    OnlineSession."""
+    return Q(guest_events__account=account) & (
+        Q(event_type=EventType.PUBLIC)
+        | Q(guest_events__grant=INVITE_GRANT)
+        | Q(event_type=EventType.PRIVATE, guest_events__grant=F("event_code"))
+    )
+
+
+def guest_grants(*, account: Account) -> dict[str, str]:
+    """The grants a guest's sign-in brings back on a new browser: {session uuid: grant}."""
+    if account.kind != AccountKind.GUEST:
+        return {}
+    return {
+        str(session_uuid): grant
+        for session_uuid, grant in GuestEvent.objects.filter(account=account)
+        .exclude(grant="")
+        .values_list("session__uuid", "grant")
+    }
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from proofroom.gallery.blobs import Blob
 from proofroom.gallery.catalog import PriceList, Product
 from proofroom.gallery.events import Invitation, OnlineGroup, OnlineImage, OnlineSession
 from proofroom.gallery.feed import Change, ChangeAck, FeedCounter
+from proofroom.gallery.guests import GuestEvent
 from proofroom.gallery.mail import OutgoingMail
 from proofroom.gallery.prepaid import PrepaidItem, PrepaidOrder
 from proofroom.gallery.selections import ClientGroup, Favourite, YearbookPick
@@ -28,6 +29,7 @@ __all__ = [
     "Favourite",
     "FeedCounter",
     "GallerySession",
+    "GuestEvent",
     "Invitation",
     "OnlineGroup",
     "OnlineImage",

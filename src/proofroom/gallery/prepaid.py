@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from uuid import UUID
 
 from django.db import models
 from django.db.models import Prefetch, Q
@@ -73,6 +74,16 @@ class PrepaidOrder(models.Model):
     def withdrawn(self) -> bool:
         return self.withdrawn_at is not None
 
+    @property
+    def fully_paid(self) -> bool:
+        """The studio's payments cover the invoice; only then does the gallery call it paid."""
+        return self.paid >= self.total
+
+    @property
+    def balance(self) -> int:
+        """What is still to pay at the studio."""
+        return max(self.total - self.paid, 0)
+
 
 class PrepaidItem(models.Model):
     """One line of a prepaid invoice and the image it is to be made from."""
@@ -86,6 +97,12 @@ class PrepaidItem(models.Model):
     image = models.ForeignKey(
         OnlineImage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    copies = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='{"2": image uuid, …}: the photograph of each further copy the client chose; '
+        "a copy left out is made from the first copy's image.",
+    )
 
     class Meta:
         ordering = ["order", "position", "pk"]
@@ -95,6 +112,19 @@ class PrepaidItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity} × {self.name} {self.size}".strip()
+
+    @property
+    def copy_numbers(self) -> range:
+        """The further copies (2nd, 3rd…) the client may choose a photograph for."""
+        return range(2, min(self.quantity, COPIES_CHOSEN_MAX) + 1)
+
+    def copy_image(self, number: int) -> UUID | None:
+        found = self.copies.get(str(number))
+        return UUID(found) if found else None
+
+
+# Past this many copies (a sheet of wallets) one photograph is chosen for them all.
+COPIES_CHOSEN_MAX = 10
 
 
 def _may_see(session: OnlineSession, account: Account) -> bool:
@@ -141,7 +171,12 @@ def prepaid_put(*, studio: Studio, data: protocol.PrepaidOrder) -> PrepaidOrder:
             "withdrawn_at": None,
         },
     )
-    old = {item.uuid: item for item in order.items.all()}
+    old = {item.uuid: item for item in order.items.select_related("image")}
+    # Picks that were all sent stay "sent" when the studio reshapes the items (a line of
+    # two split into a line per photograph): nothing is left for the client to send.
+    all_sent = order.submitted_at is not None and _sent_form(list(old.values())) == (
+        order.submitted_picks
+    )
     # A pick stays only while its image is still in the order's session.
     still_there = set(
         OnlineImage.objects.filter(
@@ -161,8 +196,22 @@ def prepaid_put(*, studio: Studio, data: protocol.PrepaidOrder) -> PrepaidOrder:
         item.quantity, item.position = wanted.quantity, position
         if item.image_id not in still_there:
             item.image = images.get(wanted.image) if wanted.image else None
+        if item.copies:
+            kept = set(
+                OnlineImage.objects.filter(
+                    session=session, uuid__in=list(item.copies.values())
+                ).values_list("uuid", flat=True)
+            )
+            item.copies = {
+                n: u
+                for n, u in item.copies.items()
+                if int(n) in item.copy_numbers and uuid.UUID(u) in kept
+            }
         item.full_clean(exclude=["order"])
         item.save()
+    if all_sent:
+        order.submitted_picks = _sent_form(list(order.items.select_related("image")))
+        order.save(update_fields=["submitted_picks", "updated_at"])
     return order
 
 
@@ -214,11 +263,27 @@ class PrepaidState(models.TextChoices):
 
 
 @dataclass(frozen=True)
+class CopySlot:
+    """A further copy of an item, and the photograph chosen for it ("" for the first's)."""
+
+    number: int
+    key: str
+    chosen: str
+
+
+@dataclass(frozen=True)
 class PrepaidView:
     """A prepaid order as its page shows it."""
 
     order: PrepaidOrder
     items: list[PrepaidItem]
+    copies: dict[uuid.UUID, list[CopySlot]]
+
+    @property
+    def rows(self) -> list[tuple[PrepaidItem, list[CopySlot]]]:
+        """Each item with its further copies, for the page."""
+        return [(item, self.copies.get(item.uuid, [])) for item in self.items]
+
     state: PrepaidState
     open: bool
     unsent_changes: bool
@@ -234,18 +299,28 @@ def prepaid_view(*, order: PrepaidOrder) -> PrepaidView:
     if order.change_id is not None:
         acked = acked_upto(studio_id=order.studio_id, kind=protocol.ChangeKind.PREPAID)
         state = PrepaidState.RECEIVED if order.change_id <= acked else PrepaidState.SENT
-    current = {str(item.uuid): str(item.image.uuid) for item in items if item.image}
+    current = _sent_form(items)
     return PrepaidView(
         order=order,
         items=items,
+        copies={
+            item.uuid: [
+                CopySlot(number=n, key=f"{item.uuid}-{n}", chosen=str(item.copy_image(n) or ""))
+                for n in item.copy_numbers
+            ]
+            for item in items
+        },
         state=state,
         open=order.session.is_open,
         unsent_changes=order.submitted_at is not None and current != order.submitted_picks,
     )
 
 
+CopyPicks = dict[tuple[uuid.UUID, int], uuid.UUID | None]
+
+
 def _apply_picks(
-    order: PrepaidOrder, picks: dict[uuid.UUID, uuid.UUID | None]
+    order: PrepaidOrder, picks: dict[uuid.UUID, uuid.UUID | None], copies: CopyPicks | None
 ) -> list[PrepaidItem]:
     if order.withdrawn_at is not None:
         raise PrepaidRefused("The studio no longer offers this order online.")
@@ -253,12 +328,20 @@ def _apply_picks(
         raise PrepaidRefused(
             f"“{order.session.title}” has expired: contact the studio to change your choices."
         )
-    wanted = {u for u in picks.values() if u is not None}
+    copies = copies or {}
+    wanted = {u for u in [*picks.values(), *copies.values()] if u is not None}
     images = {i.uuid: i for i in OnlineImage.objects.filter(session=order.session, uuid__in=wanted)}
     if wanted - images.keys():
         raise PrepaidRefused("Choose images of this order's gallery only.")
     items = list(order.items.select_related("image"))
     for item in items:
+        mine = {n: u for (i, n), u in copies.items() if i == item.uuid and n in item.copy_numbers}
+        if mine:
+            item.copies = {
+                **{n: u for n, u in item.copies.items() if int(n) not in mine},
+                **{str(n): str(u) for n, u in mine.items() if u is not None},
+            }
+            item.save(update_fields=["copies"])
         if item.uuid not in picks:
             continue
         chosen = picks[item.uuid]
@@ -269,11 +352,38 @@ def _apply_picks(
     return items
 
 
+def _item_picks(item: PrepaidItem) -> list[protocol.PrepaidPick]:
+    """The item's first pick, then one per further copy the client chose a photograph for
+    (a copy left out is made from the first pick's)."""
+    assert item.image is not None
+    picks = [protocol.PrepaidPick(item=item.uuid, image=item.image.uuid)]
+    for number in item.copy_numbers:
+        chosen = item.copy_image(number)
+        if chosen is not None:
+            picks.append(protocol.PrepaidPick(item=item.uuid, image=chosen))
+    return picks
+
+
+def _sent_form(items: list[PrepaidItem]) -> dict[str, str]:
+    """The picks as kept to tell later whether they changed since they were sent."""
+    sent = {str(item.uuid): str(item.image.uuid) for item in items if item.image}
+    for item in items:
+        for number, chosen in item.copies.items():
+            sent[f"{item.uuid}#{number}"] = chosen
+    return sent
+
+
 @atomic
-def prepaid_pick(*, order: PrepaidOrder, picks: dict[uuid.UUID, uuid.UUID | None]) -> PrepaidOrder:
-    """Keep the client's picks (item → image) without sending them yet."""
+def prepaid_pick(
+    *,
+    order: PrepaidOrder,
+    picks: dict[uuid.UUID, uuid.UUID | None],
+    copies: CopyPicks | None = None,
+) -> PrepaidOrder:
+    """Keep the client's picks (item → image; (item, copy number) → image for the further
+    copies of an item of quantity 2 or more) without sending them yet."""
     order = _locked(order)
-    _apply_picks(order, picks)
+    _apply_picks(order, picks, copies)
     return order
 
 
@@ -283,7 +393,7 @@ def prepaid_submit(
 ) -> PrepaidOrder:
     """Keep the picks and send them all to the studio; every item needs an image."""
     order = _locked(order)
-    items = _apply_picks(order, picks)
+    items = _apply_picks(order, picks, None)
     missing = [item for item in items if item.image is None]
     if missing:
         names = ", ".join(str(item) for item in missing)
@@ -292,19 +402,13 @@ def prepaid_submit(
     payload = protocol.PrepaidChange(
         order=order.uuid,
         submitted_at=now,
-        picks=[
-            protocol.PrepaidPick(item=item.uuid, image=item.image.uuid)
-            for item in items
-            if item.image is not None
-        ],
+        picks=[pick for item in items for pick in _item_picks(item)],
     ).model_dump(mode="json")
     change = change_emit(
         studio_id=order.studio_id, kind=protocol.ChangeKind.PREPAID, payload=payload
     )
     order.submitted_at, order.change_id = now, change.seq
-    order.submitted_picks = {
-        str(item.uuid): str(item.image.uuid) for item in items if item.image is not None
-    }
+    order.submitted_picks = _sent_form(items)
     order.save(update_fields=["submitted_at", "change_id", "submitted_picks", "updated_at"])
     return order
 

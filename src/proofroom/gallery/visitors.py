@@ -75,11 +75,16 @@ def visitor_for(request: HttpRequest, studio: Studio) -> Visitor:
     return Visitor(studio=studio, account=account, grants=grants)
 
 
-def visitor_sign_in(request: HttpRequest, studio: Studio, account: Account) -> None:
-    """Sign ``account`` in on this browser, with a new session key (no fixation)."""
+def visitor_sign_in(
+    request: HttpRequest, studio: Studio, account: Account, grants: dict[str, str] | None = None
+) -> None:
+    """Sign ``account`` in on this browser, with a new session key (no fixation); ``grants``
+    (a guest's events) join the events this browser was let into."""
     request.session.cycle_key()
     state = _state(request, studio)
     state.update(account=account.pk, hash=account.session_hash)
+    if grants:
+        state["events"] = {**(state.get("events") or {}), **grants}
     _save(request, studio, state)
 
 

@@ -9,7 +9,9 @@ and two syncs racing apply each change once (the cursor row is locked).
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -58,6 +60,14 @@ class OnlineFavourite(models.Model):
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="+")
     account_uuid = models.UUIDField()
+    client = models.ForeignKey(
+        Client,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The client whose online login this is; a guest's is found by its GuestLink.",
+    )
     image = models.ForeignKey(Image, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
@@ -110,12 +120,13 @@ def apply_favourites(data: protocol.FavouritesChange) -> None:
     if session is None:
         return
     images = list(Image.objects.filter(session=session, uuid__in=data.images))
+    client = Client.objects.filter(uuid=data.client).first() if data.client else None
     OnlineFavourite.objects.filter(session=session, account_uuid=data.account).exclude(
         image__in=images
     ).delete()
     for image in images:
-        OnlineFavourite.objects.get_or_create(
-            session=session, account_uuid=data.account, image=image
+        OnlineFavourite.objects.update_or_create(
+            session=session, account_uuid=data.account, image=image, defaults={"client": client}
         )
     group, _ = ImageGroup.objects.get_or_create(session=session, name=ONLINE_FAVOURITES)
     group.images.set(
@@ -123,6 +134,48 @@ def apply_favourites(data: protocol.FavouritesChange) -> None:
             pk__in=OnlineFavourite.objects.filter(session=session).values("image_id")
         )
     )
+
+
+@dataclass(frozen=True)
+class Hearter:
+    """One online login whose hearts are in a session's "Online Favorites"."""
+
+    account_uuid: uuid.UUID
+    name: str
+    is_guest: bool
+    image_ids: frozenset[int]
+
+    @property
+    def role(self) -> str:
+        return "guest" if self.is_guest else "client"
+
+
+def favourite_hearters(*, session: Session) -> list[Hearter]:
+    """Who hearted the session's online favourites: the client first, then each guest by
+    name (a guest not downloaded yet is "Guest" until Download Guests brings them)."""
+    hearts: dict[uuid.UUID, set[int]] = {}
+    clients: dict[uuid.UUID, Client] = {}
+    for fav in OnlineFavourite.objects.filter(session=session).select_related("client"):
+        hearts.setdefault(fav.account_uuid, set()).add(fav.image_id)
+        if fav.client is not None:
+            clients[fav.account_uuid] = fav.client
+    guests = {
+        link.account_uuid: link.client
+        for link in GuestLink.objects.filter(account_uuid__in=hearts).select_related("client")
+    }
+    found = []
+    for account_uuid, image_ids in hearts.items():
+        is_guest = account_uuid not in clients
+        person = clients.get(account_uuid) or guests.get(account_uuid)
+        found.append(
+            Hearter(
+                account_uuid=account_uuid,
+                name=str(person) if person is not None else "Guest",
+                is_guest=is_guest,
+                image_ids=frozenset(image_ids),
+            )
+        )
+    return sorted(found, key=lambda h: (h.is_guest, h.name.casefold(), str(h.account_uuid)))
 
 
 def apply_guest(data: protocol.GuestChange) -> None:

@@ -448,7 +448,11 @@ class PrepaidChange(Wire):
 
     order: UUID = Field(description="The studio's invoice.")
     submitted_at: dt.datetime
-    picks: list[PrepaidPick]
+    picks: list[PrepaidPick] = Field(
+        description="One per item, then one per further copy the client chose another "
+        "photograph for (an item of quantity 2 may be named twice); a copy not named is "
+        "made from the item's first pick."
+    )
 
 
 class Change(Wire):

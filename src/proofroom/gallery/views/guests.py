@@ -16,7 +16,7 @@ from proofroom.gallery import access, visitors
 from proofroom.gallery.accounts import PasswordRefused, account_guest_activate
 from proofroom.gallery.events import session_of_studio
 from proofroom.gallery.forms import GuestSignupForm
-from proofroom.gallery.guests import guest_link_read, guest_signup_request
+from proofroom.gallery.guests import guest_event_remember, guest_link_read, guest_signup_request
 from proofroom.gallery.views.base import gallery_page, render_page, sign_in_url
 from proofroom.gallery.visitors import Visitor
 
@@ -106,8 +106,10 @@ def guest_confirm(request: HttpRequest, visitor: Visitor, token: str) -> HttpRes
         return redirect(sign_in_url(studio, event_url))
     visitors.visitor_sign_in(request, studio, account)
     session = session_of_studio(studio_id=studio.pk, session_uuid=link.session)
-    if session is not None and link.grant:
-        visitors.visitor_grant(request, studio, session, link.grant)
+    if session is not None:
+        if link.grant:
+            visitors.visitor_grant(request, studio, session, link.grant)
+        guest_event_remember(account=account, session=session, grant=link.grant)
     messages.success(
         request, f"Welcome, {account.first_name}. Tap the heart on the photographs you love."
     )

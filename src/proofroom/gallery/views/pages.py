@@ -48,6 +48,7 @@ from proofroom.gallery.grid import (
     session_groups,
     session_images,
 )
+from proofroom.gallery.guests import guest_event_remember, guest_grants
 from proofroom.gallery.tenants import studio_for_landing, studios_listed
 from proofroom.gallery.views.base import (
     expired,
@@ -127,7 +128,8 @@ def login(request: HttpRequest, visitor: Visitor) -> HttpResponse:
             device=logins.device_of(request, studio),
         )
         if result.account is not None:
-            visitors.visitor_sign_in(request, studio, result.account)
+            grants = guest_grants(account=result.account)
+            visitors.visitor_sign_in(request, studio, result.account, grants)
             target = safe_next(request, studio, form.cleaned_data["next"])
             if result.account.must_set_password:
                 url = reverse("gallery:set_password", args=[studio.slug])
@@ -268,8 +270,11 @@ def code(request: HttpRequest, visitor: Visitor) -> HttpResponse:
         if session is not None and not session.is_open:
             return expired(request, visitor, GalleryExpired(session))
         if session is not None:
-            if session.event_type == EventType.PRIVATE:
-                visitors.visitor_grant(request, studio, session, session.event_code)
+            grant = session.event_code if session.event_type == EventType.PRIVATE else ""
+            if grant:
+                visitors.visitor_grant(request, studio, session, grant)
+            if visitor.account is not None:
+                guest_event_remember(account=visitor.account, session=session, grant=grant)
             return redirect("gallery:event", studio.slug, session.uuid)
         form.add_error("code", result.error)
     return render_page(request, visitor, "code.html", {"code_form": form})

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 from proofroom.gallery import access, visitors
 from proofroom.gallery.grid import session_images
 from proofroom.gallery.prepaid import (
+    CopyPicks,
     PrepaidItem,
     PrepaidOrder,
     PrepaidRefused,
@@ -38,6 +39,22 @@ def _picks(request: HttpRequest, items: list[PrepaidItem]) -> dict[uuid.UUID, uu
         except ValueError:
             continue
     return picks
+
+
+def _copies(request: HttpRequest, items: list[PrepaidItem]) -> CopyPicks:
+    """The photograph chosen for each further copy ("same": the first copy's)."""
+    copies: CopyPicks = {}
+    for item in items:
+        for number in item.copy_numbers:
+            value = request.POST.get(f"copy-{item.uuid}-{number}", "")
+            if value == "same":
+                copies[(item.uuid, number)] = None
+                continue
+            try:
+                copies[(item.uuid, number)] = uuid.UUID(value)
+            except ValueError:
+                continue
+    return copies
 
 
 def _order_shown(request: HttpRequest, visitor: Visitor, order_uuid: uuid.UUID) -> PrepaidOrder:
@@ -77,8 +94,9 @@ def prepaid_save(request: HttpRequest, visitor: Visitor, order_uuid: uuid.UUID) 
     if visitor.account is None:
         return sign_in_redirect(request, visitor.studio)
     order = _order_shown(request, visitor, order_uuid)
+    items = list(order.items.all())
     try:
-        prepaid_pick(order=order, picks=_picks(request, list(order.items.all())))
+        prepaid_pick(order=order, picks=_picks(request, items), copies=_copies(request, items))
     except PrepaidRefused as refused:
         messages.error(request, refused.detail)
     else:
@@ -94,8 +112,9 @@ def prepaid_submit(request: HttpRequest, visitor: Visitor, order_uuid: uuid.UUID
     if visitor.account is None:
         return sign_in_redirect(request, visitor.studio)
     order = _order_shown(request, visitor, order_uuid)
+    items = list(order.items.all())
     try:
-        prepaid_pick(order=order, picks=_picks(request, list(order.items.all())))
+        prepaid_pick(order=order, picks=_picks(request, items), copies=_copies(request, items))
         prepaid_submit_picks(order=order, picks={})
     except PrepaidRefused as refused:
         messages.error(request, refused.detail)

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from proofroom.core.money import format_money
 from proofroom.studio.images import Image
 from proofroom.studio.invoices.editing import Actor, check_may_edit
 from proofroom.studio.invoices.models import Invoice, InvoiceLine
@@ -31,9 +32,13 @@ def prepaid_touch(invoice: Invoice) -> None:
 
 
 @transaction.atomic
-def prepaid_set(*, invoice: Invoice, flag: bool, actor: Actor) -> Invoice:
+def prepaid_set(
+    *, invoice: Invoice, flag: bool, actor: Actor, unpaid_confirmed: bool = False
+) -> Invoice:
     """The Other tab's "prepaid order for online ordering": ticking it marks the invoice for
-    upload; unticking one that is online marks it to be taken off the gallery."""
+    upload; unticking one that is online marks it to be taken off the gallery. Ticking it on
+    an invoice the payments do not cover needs ``unpaid_confirmed``: the gallery tells the
+    client what is still to pay, but the studio should mean it."""
     check_may_edit(invoice, actor)
     locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
     if locked.prepaid_online == flag:
@@ -46,6 +51,15 @@ def prepaid_set(*, invoice: Invoice, flag: bool, actor: Actor) -> Invoice:
         )
     if flag:
         locked.clean()
+        paid = invoice_paid(locked)
+        if paid < locked.total and not unpaid_confirmed:
+            raise ValidationError(
+                f"Invoice {locked.number} is not paid: "
+                f"{format_money(paid, locked.currency)} of "
+                f"{format_money(locked.total, locked.currency)}. "
+                "Confirm to offer it online as a prepaid order all the same.",
+                code="unpaid",
+            )
     locked.prepaid_online = flag
     locked.prepaid_problem = ""
     if flag or locked.prepaid_uploaded_at is not None:
@@ -132,6 +146,37 @@ def prepaid_withdrawn(invoice_id: int) -> None:
     Invoice.objects.filter(pk=invoice_id, prepaid_online=False).update(prepaid_needs_upload=False)
 
 
+def _split_by_copies(line: InvoiceLine, further: list[Image]) -> bool:
+    """A line of quantity 2 or more whose further copies the client chose other photographs
+    for becomes a line per photograph, each with its share of the quantity (a copy not named
+    is made from the first pick's). The lines' sum, and so the invoice, stays the same."""
+    further = further[: line.quantity - 1]
+    if all(image.pk == line.image_id for image in further):
+        return False
+    counts: dict[Image, int] = {}
+    for image in further:
+        if image.pk != line.image_id:
+            counts[image] = counts.get(image, 0) + 1
+    line.quantity -= sum(counts.values())
+    line.total = line.quantity * line.unit_price
+    line.save(update_fields=["quantity", "total", "image"])
+    InvoiceLine.objects.bulk_create(
+        InvoiceLine(
+            invoice_id=line.invoice_id,
+            product_id=line.product_id,
+            image=image,
+            description=line.description,
+            size=line.size,
+            quantity=count,
+            unit_price=line.unit_price,
+            total=count * line.unit_price,
+            position=line.position,
+        )
+        for image, count in counts.items()
+    )
+    return True
+
+
 @transaction.atomic
 def prepaid_picks_apply(data: protocol.PrepaidChange) -> None:
     """The client's image per item, from the newest submission; older ones are ignored."""
@@ -157,12 +202,19 @@ def prepaid_picks_apply(data: protocol.PrepaidChange) -> None:
         if invoice.session_id is not None
         else {}
     )
-    changed = []
+    chosen: dict[InvoiceLine, list[Image]] = {}
     for pick in data.picks:
         line, image = lines.get(pick.item), images.get(pick.image)
-        if line is not None and image is not None and line.image_id != image.pk:
-            line.image = image
+        if line is not None and image is not None:
+            chosen.setdefault(line, []).append(image)
+    changed, split = [], False
+    for line, picked in chosen.items():
+        if line.image_id != picked[0].pk:
+            line.image = picked[0]
             changed.append(line)
+        split = _split_by_copies(line, picked[1:]) or split
     InvoiceLine.objects.bulk_update(changed, ["image"])
+    if split:
+        prepaid_touch(invoice)
     invoice.prepaid_picks_submitted_at = data.submitted_at
     invoice.save(update_fields=["prepaid_picks_submitted_at"])

@@ -110,13 +110,17 @@ def invoice_other_update(
     shipping: int,
     notes: str,
     prepaid_online: bool,
+    confirm_unpaid: bool = False,
 ) -> Invoice:
     """The Other tab in one go: the invoice's status, date, shipping and notes, and whether
-    it is a prepaid order for online ordering. Either all of it is saved or none."""
+    it is a prepaid order for online ordering (on an unpaid invoice, once confirmed).
+    Either all of it is saved or none."""
     invoice_update(
         invoice=invoice, actor=actor, status=status, date=date, shipping=shipping, notes=notes
     )
-    return prepaid_set(invoice=invoice, flag=prepaid_online, actor=actor)
+    return prepaid_set(
+        invoice=invoice, flag=prepaid_online, actor=actor, unpaid_confirmed=confirm_unpaid
+    )
 
 
 @transaction.atomic

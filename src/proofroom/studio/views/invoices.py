@@ -130,6 +130,9 @@ class OtherForm(forms.Form):
     prepaid_online = forms.BooleanField(
         required=False, label="This order is a prepaid order for online ordering"
     )
+    confirm_unpaid = forms.BooleanField(
+        required=False, label="Offer it online although it is not paid"
+    )
 
     def __init__(self, *args: Any, currency: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -321,6 +324,7 @@ def invoice_other(request: HttpRequest, number: int) -> HttpResponse:
         },
         currency=invoice.currency,
     )
+    ask_unpaid = False
     if request.method == "POST" and form.is_valid():
         was_prepaid = invoice.prepaid_online
         try:
@@ -330,6 +334,7 @@ def invoice_other(request: HttpRequest, number: int) -> HttpResponse:
         except ValidationError as exc:
             invoice = _invoice_or_404(number)
             form.add_error(None, _problem(exc))
+            ask_unpaid = any(e.code == "unpaid" for e in exc.error_list)
         else:
             if invoice.prepaid_online and not was_prepaid:
                 messages.success(request, "Saved. It is marked for upload at the next sync.")
@@ -340,6 +345,7 @@ def invoice_other(request: HttpRequest, number: int) -> HttpResponse:
             return redirect("studio:invoice_other", number=invoice.number)
     context = _context(request, invoice, "other")
     context["form"] = form
+    context["ask_unpaid"] = ask_unpaid
     return render(request, "studio/invoices/other.html", context)
 
 

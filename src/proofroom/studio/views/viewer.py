@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from proofroom.studio import images as studio_images
 from proofroom.studio.areas import Area, desk_page
+from proofroom.studio.downloads import ONLINE_FAVOURITES, Hearter, favourite_hearters
 from proofroom.studio.images import (
     ImageGroup,
     Rating,
@@ -45,6 +46,16 @@ def group_or_404(*, session: Session, group_id: int) -> ImageGroup:
     if group is None:
         raise Http404("No such group in this session.")
     return group
+
+
+def _is_favourites(group: ImageGroup | None) -> bool:
+    return group is not None and group.name == ONLINE_FAVOURITES
+
+
+def _mark_hearts(tiles: Any, hearters: list[Hearter]) -> None:
+    """Each tile of the favourites group names whose hearts it holds (``hearted_by``)."""
+    for image in tiles:
+        image.hearted_by = [h for h in hearters if image.pk in h.image_ids]
 
 
 # --- Input ------------------------------------------------------------------------------
@@ -140,12 +151,19 @@ def session_images(request: HttpRequest, number: int) -> HttpResponse:
         if not group_param.isdigit():
             raise Http404("No such group.")
         group = group_or_404(session=session, group_id=int(group_param))
+    hearters = favourite_hearters(session=session) if _is_favourites(group) else []
+    by = next((h for h in hearters if str(h.account_uuid) == request.GET.get("by")), None)
     images = images_for_grid(session=session, rating=rating, group=group)
+    if by is not None:
+        images = images.filter(pk__in=by.image_ids)
     page = Paginator(images, PAGE_SIZE).get_page(request.GET.get("page"))
+    _mark_hearts(page.object_list, hearters)
     context = session_context(session, "images") | {
         "page": page,
         "rating": rating,
         "group": group,
+        "hearters": hearters,
+        "by": by,
         "groups": list(groups_with_image_counts(session=session)),
         "counts": grid_rating_counts(session=session, group=group),
         "ratings": Rating,
