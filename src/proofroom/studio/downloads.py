@@ -39,6 +39,7 @@ class DownloadKind(models.TextChoices):
     YEARBOOK = protocol.ChangeKind.YEARBOOK.value, "Yearbook poses"
     ORDER = protocol.ChangeKind.ORDER.value, "Web orders"
     PREPAID = protocol.ChangeKind.PREPAID.value, "Prepaid order picks"
+    ACCOUNT = protocol.ChangeKind.ACCOUNT.value, "Activated client logins"
 
 
 class DownloadCursor(models.Model):

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('studio', '0016_letters_and_desk_mail'),
+        ("studio", "0016_letters_and_desk_mail"),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('studio', '0017_client_gallery_password_chosen'),
+        ("studio", "0017_client_gallery_password_chosen"),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('studio', '0018_reminder_schedule_beat_id'),
+        ("studio", "0018_reminder_schedule_beat_id"),
     ]
 
     operations = [

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("gallery", "0013_choices_from_the_protocol"),
+        ("gallery", "0014_change_kind_account"),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("gallery", "0013_choices_from_the_protocol"),
+        ("gallery", "0015_choices_throttle_scope"),
     ]
 
     operations = [

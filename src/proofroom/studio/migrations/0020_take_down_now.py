@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("studio", "0015_todo_rule_beat_id"),
+        ("studio", "0019_desk_areas_tasks_and_communication"),
     ]
 
     operations = [

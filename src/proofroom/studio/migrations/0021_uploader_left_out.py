@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("studio", "0016_take_down_now"),
+        ("studio", "0020_take_down_now"),
     ]
 
     operations = [

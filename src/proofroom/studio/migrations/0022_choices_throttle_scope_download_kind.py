@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("studio", "0015_todo_rule_beat_id"),
+        ("studio", "0021_uploader_left_out"),
     ]
 
     operations = [
@@ -36,6 +36,7 @@ class Migration(migrations.Migration):
                     ("yearbook", "Yearbook poses"),
                     ("order", "Web orders"),
                     ("prepaid", "Prepaid order picks"),
+                    ("account", "Activated client logins"),
                 ],
                 max_length=20,
                 unique=True,

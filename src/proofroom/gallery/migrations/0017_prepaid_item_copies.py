@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("gallery", "0014_guest_events"),
+        ("gallery", "0016_guest_events"),
     ]
 
     operations = [
