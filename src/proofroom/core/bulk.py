@@ -11,10 +11,34 @@ else points at in the same step (an invoice's lines, its payments, tasks).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import connections, router
-from django.db.models import Model
+from django.db.models import Field, Model
 from django.db.models.constants import OnConflict
+
+# Fields whose get_db_prep_save gives back a str, int, bool or None unchanged.
+_PLAIN = frozenset(
+    {
+        "CharField",
+        "TextField",
+        "EmailField",
+        "SlugField",
+        "IntegerField",
+        "PositiveIntegerField",
+        "PositiveSmallIntegerField",
+        "PositiveBigIntegerField",
+        "SmallIntegerField",
+        "BigIntegerField",
+        "BooleanField",
+        "ForeignKey",
+    }
+)
+_PLAIN_TYPES = (str, int, bool, type(None))
+
+
+def _auto_now(field: Field[Any, Any]) -> bool:
+    return bool(getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False))
 
 
 def rows_insert(objs: Sequence[Model], *, ignore_conflicts: bool = False) -> None:
@@ -37,12 +61,26 @@ def rows_insert(objs: Sequence[Model], *, ignore_conflicts: bool = False) -> Non
         ", ".join(["%s"] * len(fields)),
         connection.ops.on_conflict_suffix_sql(fields, on_conflict, None, None),
     ).rstrip()
+    # The plain fields' values need no conversion when they already have their Python type
+    # (what get_db_prep_save would return); the others (dates, uuids, auto_now) go through it.
+    plain = [f.get_internal_type() in _PLAIN and not _auto_now(f) for f in fields]
+    parents = [f for f in fields if f.many_to_one]
     rows = []
     for obj in objs:
         if type(obj) is not model:
             raise TypeError(f"rows_insert takes objects of one model, not {type(obj).__name__}")
-        # A parent saved since it was assigned (a client inserted just before) gives its id.
-        obj._prepare_related_fields_for_save(operation_name="rows_insert", fields=fields)  # type: ignore[attr-defined]
-        rows.append([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields])
+        for fk in parents:
+            # A parent saved since it was assigned (a client inserted just before) gives its id.
+            if fk.is_cached(obj) and (parent := fk.get_cached_value(obj)) is not None:
+                if parent.pk is None:
+                    raise ValueError(f"rows_insert: unsaved {fk.name} of {model.__name__}")
+                setattr(obj, fk.attname, parent.pk)
+        row = []
+        for field, is_plain in zip(fields, plain, strict=True):
+            value = getattr(obj, field.attname)
+            if not (is_plain and type(value) in _PLAIN_TYPES):
+                value = field.get_db_prep_save(field.pre_save(obj, True), connection)
+            row.append(value)
+        rows.append(row)
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
