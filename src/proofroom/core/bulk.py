@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import connections, router
-from django.db.models import Field, Model
+from django.db.models import Field, ForeignKey, Model
 from django.db.models.constants import OnConflict
 
 # Fields whose get_db_prep_save gives back a str, int, bool or None unchanged.
@@ -64,7 +64,7 @@ def rows_insert(objs: Sequence[Model], *, ignore_conflicts: bool = False) -> Non
     # The plain fields' values need no conversion when they already have their Python type
     # (what get_db_prep_save would return); the others (dates, uuids, auto_now) go through it.
     plain = [f.get_internal_type() in _PLAIN and not _auto_now(f) for f in fields]
-    parents = [f for f in fields if f.many_to_one]
+    parents = [f for f in fields if isinstance(f, ForeignKey)]
     rows = []
     for obj in objs:
         if type(obj) is not model:
