@@ -84,3 +84,37 @@ def rows_insert(objs: Sequence[Model], *, ignore_conflicts: bool = False) -> Non
         rows.append(row)
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
+
+
+def values_insert(model: type[Model], rows: Sequence[dict[str, Any]]) -> None:
+    """Insert new rows of ``model`` given as ``{attname: value}``, every column named (no
+    default filled in, no ``auto_now``), without a model instance per row."""
+    if not rows:
+        return
+    opts = model._meta
+    connection = connections[router.db_for_write(model)]
+    fields = [f for f in opts.local_concrete_fields if not f.generated and f is not opts.pk]
+    if any(_auto_now(f) for f in fields):
+        raise TypeError(f"values_insert: {model.__name__} has auto_now fields; use rows_insert")
+    names = {f.attname for f in fields}
+    quote = connection.ops.quote_name
+    sql = "{} {} ({}) VALUES ({})".format(
+        connection.ops.insert_statement(on_conflict=None),
+        quote(opts.db_table),
+        ", ".join(quote(f.column) for f in fields),
+        ", ".join(["%s"] * len(fields)),
+    )
+    plain = [f.get_internal_type() in _PLAIN for f in fields]
+    prepared = []
+    for row in rows:
+        if row.keys() != names:
+            raise TypeError(f"values_insert: {model.__name__} takes exactly {sorted(names)}")
+        values = []
+        for field, is_plain in zip(fields, plain, strict=True):
+            value = row[field.attname]
+            if not (is_plain and type(value) in _PLAIN_TYPES):
+                value = field.get_db_prep_save(value, connection)
+            values.append(value)
+        prepared.append(values)
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, prepared)
