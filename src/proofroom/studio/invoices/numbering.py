@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
+from proofroom.core.bulk import rows_insert
 from proofroom.studio.invoices.models import Invoice
 
 
@@ -35,16 +36,26 @@ def numbered_save(invoice: Invoice) -> None:
 
 def numbered_bulk_create(invoices: list[Invoice]) -> None:
     """Number new invoices one after the other from the next free number and insert them in
-    one statement; a number taken meanwhile (staff made an invoice) means try again."""
+    one statement run for each; a number taken meanwhile (staff made an invoice) means try
+    again. Their ids are then read back by their numbers (unique), in one query."""
+    if not invoices:
+        return
     for _attempt in range(5):
         first = _next_number()
         for offset, invoice in enumerate(invoices):
             invoice.number = first + offset
         try:
             with transaction.atomic():
-                Invoice.objects.bulk_create(invoices)
-                return
+                rows_insert(invoices)
         except IntegrityError:
-            for invoice in invoices:
-                invoice.pk = None
+            continue
+        ids = dict(
+            Invoice.objects.filter(number__gte=first, number__lt=first + len(invoices)).values_list(
+                "number", "pk"
+            )
+        )
+        for invoice in invoices:
+            invoice.pk = ids[invoice.number]
+            invoice._state.adding = False
+        return
     raise ValidationError("Could not number the web orders' invoices; please sync again.")

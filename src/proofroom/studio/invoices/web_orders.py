@@ -4,12 +4,14 @@ its transaction): one invoice per order, keyed by the order's uuid, with its onl
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models.functions import Lower
 
+from proofroom.core.bulk import rows_insert, values_insert
 from proofroom.studio.clients import Client
 from proofroom.studio.dates import local, studio_date
 from proofroom.studio.guests import GuestLink
@@ -152,24 +154,28 @@ def invoices_from_web_orders(orders: list[protocol.OrderChange]) -> int:
     Client.objects.bulk_create(new_clients)  # the invoices take their ids on insert
     numbered_bulk_create(invoices)
 
-    products = {
-        p.uuid: p
-        for p in Product.objects.filter(
+    products: dict[uuid.UUID, int] = dict(
+        Product.objects.filter(
             uuid__in={line.product for o in todo for line in o.lines}
             | {pick.product for o in todo for line in o.lines for pick in line.picks}
-        )
-    }
+        ).values_list("uuid", "pk")
+    )
     wanted = {line.image for o in todo for line in o.lines if line.image is not None} | {
         pick.image for o in todo for line in o.lines for pick in line.picks
     }
-    images = {i.uuid: i for i in Image.objects.filter(uuid__in=wanted)} if wanted else {}
-    InvoiceLine.objects.bulk_create(
+    images: dict[uuid.UUID, int] = (
+        dict(Image.objects.filter(uuid__in=wanted).values_list("uuid", "pk")) if wanted else {}
+    )
+    # Nothing points at the lines: one statement run for each (no SQL assembled per row,
+    # no model instance).
+    values_insert(
+        InvoiceLine,
         [
             new_line
             for invoice, order in zip(invoices, todo, strict=True)
             for index, line in enumerate(order.lines)
             for new_line in _web_order_lines(invoice, index, line, products, images)
-        ]
+        ],
     )
     known.update(
         {invoice.web_order_uuid: invoice for invoice in invoices if invoice.web_order_uuid}
@@ -185,40 +191,41 @@ def _web_order_lines(
     invoice: Invoice,
     index: int,
     line: protocol.OrderLine,
-    products: dict[uuid.UUID, Product],
-    images: dict[uuid.UUID, Image],
-) -> list[InvoiceLine]:
-    """An ordered line as the invoice's line; a package's line is followed by one line per
-    piece at no charge, each with the photograph the client chose, for production."""
-    made = [
-        InvoiceLine(
-            uuid=line.uuid,
-            invoice=invoice,
-            product=products.get(line.product),
-            image=images.get(line.image) if line.image is not None else None,
-            description=f"{line.name} {line.size}".strip()[:200],
-            size=line.size[:40],
-            quantity=line.quantity,
-            unit_price=line.unit_price,
-            total=line.total,
-            position=(index + 1) * 1000,
-        )
+    products: dict[uuid.UUID, int],
+    images: dict[uuid.UUID, int],
+) -> list[dict[str, Any]]:
+    """An ordered line as the invoice's line (its columns); a package's line is followed by
+    one line per piece at no charge, each with the photograph the client chose, for
+    production."""
+    made: list[dict[str, Any]] = [
+        {
+            "uuid": line.uuid,
+            "invoice_id": invoice.pk,
+            "product_id": products.get(line.product),
+            "image_id": images.get(line.image) if line.image is not None else None,
+            "description": f"{line.name} {line.size}".strip()[:200],
+            "size": line.size[:40],
+            "quantity": line.quantity,
+            "unit_price": line.unit_price,
+            "total": line.total,
+            "position": (index + 1) * 1000,
+        }
     ]
     for n, pick in enumerate(line.picks, start=1):
         made.append(
-            InvoiceLine(
+            {
                 # Stable, so a page downloaded again makes the same lines.
-                uuid=uuid.uuid5(PACKAGE_PIECE, f"{line.uuid}:{n}"),
-                invoice=invoice,
-                product=products.get(pick.product),
-                image=images.get(pick.image),
-                description=f"In {line.name}: {pick.name} {pick.size}".strip()[:200],
-                size=pick.size[:40],
-                quantity=line.quantity,
-                unit_price=0,
-                total=0,
-                position=(index + 1) * 1000 + n,
-            )
+                "uuid": uuid.uuid5(PACKAGE_PIECE, f"{line.uuid}:{n}"),
+                "invoice_id": invoice.pk,
+                "product_id": products.get(pick.product),
+                "image_id": images.get(pick.image),
+                "description": f"In {line.name}: {pick.name} {pick.size}".strip()[:200],
+                "size": pick.size[:40],
+                "quantity": line.quantity,
+                "unit_price": 0,
+                "total": 0,
+                "position": (index + 1) * 1000 + n,
+            }
         )
     return made
 
@@ -248,7 +255,7 @@ def _web_order_payments_add(
         recorded.add(reference)
         new.append(
             Payment(
-                invoice=invoice,
+                invoice_id=invoice.pk,
                 amount=payment.amount,
                 method=PaymentMethod.CARD_ONLINE,
                 reference=reference,
@@ -256,7 +263,7 @@ def _web_order_payments_add(
                 online=True,
             )
         )
-    Payment.objects.bulk_create(new)
+    rows_insert(new)
 
 
 def _web_order_client_new(data: protocol.OrderChange, email: str) -> Client:

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db.models import Model
 
+from proofroom.core.bulk import rows_insert
 from proofroom.studio.clients import Client
 from proofroom.studio.dates import studio_today
 from proofroom.studio.online import LIVE_STATES, OnlineSettings
@@ -70,7 +71,7 @@ def todos_for_occurrences(
         )
         for o in occurrences
     }
-    Todo.objects.bulk_create(list(todos.values()), ignore_conflicts=True)
+    rows_insert(list(todos.values()), ignore_conflicts=True)
 
 
 def todo_for_event(
@@ -116,22 +117,27 @@ def _sessions(uuids: set[uuid.UUID]) -> dict[uuid.UUID, Session]:
 
 
 def _orders(page: list[dict[str, object]]) -> list[Occurrence]:
-    orders = [protocol.OrderChange.model_validate(data) for data in page]
-    invoices = {
-        i.web_order_uuid: i for i in _invoices().filter(web_order_uuid__in={o.uuid for o in orders})
+    # The page was validated as web orders by the applier just before, in this transaction:
+    # only the four keys read here, and the invoices' ids, not their rows.
+    wanted = [uuid.UUID(str(data["uuid"])) for data in page]
+    invoices: dict[uuid.UUID, tuple[str, int | None, int | None, int]] = {
+        row[0]: row[1:]
+        for row in _invoices()
+        .filter(web_order_uuid__in=set(wanted))
+        .values_list("web_order_uuid", "web_order_number", "client_id", "session_id", "pk")
     }
     made = []
-    for order in orders:
-        invoice = invoices.get(order.uuid)
-        number = invoice.web_order_number if invoice else order.number
-        name = f"{order.first_name} {order.last_name}".strip()
+    for order_uuid, data in zip(wanted, page, strict=True):
+        invoice = invoices.get(order_uuid)
+        number = invoice[0] if invoice else data["number"]
+        name = f"{data['first_name']} {data['last_name']}".strip()
         made.append(
             Occurrence(
-                source_key=str(order.uuid),
+                source_key=str(order_uuid),
                 subject=f"web order {number}" + (f" ({name})" if name else ""),
-                client_id=invoice.client_id if invoice else None,
-                session_id=invoice.session_id if invoice else None,
-                invoice_id=invoice.pk if invoice else None,
+                client_id=invoice[1] if invoice else None,
+                session_id=invoice[2] if invoice else None,
+                invoice_id=invoice[3] if invoice else None,
             )
         )
     return made
