@@ -106,16 +106,15 @@ def test_a_server_that_keeps_refusing_ends_given_up_with_its_answer_on_the_desk(
     assert "given up" in history and "554 5.7.1 Message refused" in history
     outbox = desk.get("/desk/settings/mail/").content.decode()
     assert "554 5.7.1 Message refused" in outbox
-    desk.post("/desk/settings/mail/", {"action": "retry"})
+    desk.post("/desk/settings/mail/retry/")
     mail.refresh_from_db()
     assert mail.gave_up_at is None and mail.attempts == 0
 
 
 def test_the_test_mail_shows_what_the_server_answered(studio, desk, smtp: Inbox) -> None:  # type: ignore[no-untyped-def]
     saved = desk.post(
-        "/desk/settings/mail/",
+        "/desk/settings/mail/save/",
         {
-            "action": "save",
             "host": "127.0.0.1",
             "port": settings.EMAIL_PORT,
             "security": MailSecurity.NONE,
@@ -128,14 +127,14 @@ def test_the_test_mail_shows_what_the_server_answered(studio, desk, smtp: Inbox)
     row = MailSettings.objects.get()
     assert row.password_sealed.startswith("sealed:v1:")
     assert "s3cret" not in row.password_sealed
-    page = desk.post("/desk/settings/mail/", {"action": "test", "to": "me@northlight.example"})
+    page = desk.post("/desk/settings/mail/test/", {"to": "me@northlight.example"})
     text = page.content.decode()
     assert "The server took the test mail." in text
     assert "DATA: 250 Message accepted for delivery" in text
     assert [to for to, _ in smtp.messages] == [["me@northlight.example"]]
 
     point_desk_at(free_port(), password=None)
-    refused = desk.post("/desk/settings/mail/", {"action": "test", "to": "me@northlight.example"})
+    refused = desk.post("/desk/settings/mail/test/", {"to": "me@northlight.example"})
     assert "ConnectionRefusedError" in refused.content.decode()
     assert MailSettings.objects.get().password_sealed == row.password_sealed  # kept
 

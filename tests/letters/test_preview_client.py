@@ -17,9 +17,8 @@ pytestmark = pytest.mark.django_db
 
 
 def preview(desk: Browser, letter: FormLetter, **fields: object) -> str:
-    data = {"action": "preview", "name": letter.name, "subject": letter.subject}
-    data |= {"body": letter.body, **fields}
-    return desk.post(f"/desk/letters/{letter.pk}/", data).content.decode()
+    data = {"name": letter.name, "subject": letter.subject, "body": letter.body, **fields}
+    return desk.post(f"/desk/letters/{letter.pk}/preview/", data).content.decode()
 
 
 @pytest.fixture

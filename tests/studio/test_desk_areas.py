@@ -20,6 +20,7 @@ from proofroom.studio.deposits import deposit_make
 from proofroom.studio.invoices.models import PaymentMethod
 from proofroom.studio.invoices.services import invoice_create, invoice_line_add, payment_add
 from proofroom.studio.letters.models import FormLetter
+from proofroom.studio.letters.services import reminder_add, trigger_add
 from proofroom.studio.setup import ASSISTANT_GROUP, OWNER_GROUP, staff_user_create
 from proofroom.studio.studios import Studio
 from proofroom.studio.synchronizer.runs import SyncRun, SyncTrigger
@@ -96,7 +97,14 @@ AREA_OF: dict[str, Area | None] = {
             "preferences_remake",
             "todo_rules",
             "triggers",
+            "trigger_add",
+            "trigger_remove",
+            "reminder_add",
+            "reminder_remove",
             "mail_settings",
+            "mail_settings_save",
+            "mail_settings_test",
+            "mail_retry",
         ],
         Area.SETTINGS,
     ),
@@ -115,10 +123,13 @@ AREA_OF: dict[str, Area | None] = {
         [
             "letter_list",
             "letter_new",
+            "letter_new_preview",
             "letter_clients",
             "letter_edit",
+            "letter_preview",
             "letter_delete",
             "client_email",
+            "client_email_send",
             "client_communication",
             "session_email",
         ],
@@ -165,6 +176,8 @@ def desk_urls(studio: Studio) -> dict[str, str]:
         "deposit": deposit.pk,
         "todo": todo_create(title="Call the lab", session=session).pk,
         "letter": FormLetter.objects.values_list("pk", flat=True).first(),
+        "trigger": trigger_add(stage=session.stage, letter=FormLetter.objects.first()).pk,
+        "reminder": reminder_add(days_before=3, letter=FormLetter.objects.first()).pk,
     }
     urls = {}
     for pattern in _desk_patterns():

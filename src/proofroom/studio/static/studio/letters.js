@@ -1,5 +1,5 @@
-// The form letter's live preview: as staff type, the form is sent for a preview (never
-// saved) and the page's preview is replaced by the one the desk renders. Without this
+// The form letter's live preview: as staff type, the form is sent to the preview's own URL
+// (the form's data-live-preview; never saved) and the page's preview is replaced by the one the desk renders. Without this
 // script the Preview button does the same.
 // The "Preview for client" field suggests clients as staff type a name or an email (a few
 // at a time, asked of the desk); the preview follows once the field names one of them.
@@ -20,9 +20,8 @@
   function refresh() {
     if (!who.value && !session.value) return;
     var data = new FormData(form);
-    data.set("action", "preview");
     var mine = ++asked;
-    fetch(form.getAttribute("action") || window.location.href, {
+    fetch(form.getAttribute("data-live-preview"), {
       method: "POST",
       body: data,
       credentials: "same-origin",
