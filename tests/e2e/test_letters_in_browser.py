@@ -4,6 +4,8 @@ for is typed and picked from the desk's suggestions."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -70,3 +72,43 @@ def test_staff_write_preview_and_send_a_letter_then_see_it_on_the_record(  # typ
     ((to, message),) = smtp.messages
     assert to == ["ada@example.com"]
     assert message["Subject"] == "Your prints are ready, Ada"
+
+
+def test_the_preview_button_previews_and_save_still_saves_and_triggers_come_and_go(  # type: ignore[no-untyped-def]
+    live_server, page: Page, owner
+) -> None:
+    """Issue 12 point 5 in Chromium: the Preview button posts to its own URL (formaction),
+    the page it answers still saves the letter; Triggers adds and removes at its own URLs."""
+    base = live_server.url
+    ClientFactory(first_name="Ada", last_name="Park", email="ada@example.com")
+    desk_log_in(page, base)
+    page.goto(f"{base}/desk/letters/")
+    page.get_by_role("link", name="Thank you for your order").click()
+    page.get_by_label("Subject").fill("Thanks, {{ client.first_name }}")
+    page.get_by_label("Preview for client").fill("ada@example.com")
+    page.get_by_role("button", name="Preview").click()
+    expect(page).to_have_url(re.compile(r"/desk/letters/\d+/preview/$"))
+    preview = page.get_by_role("region", name="Preview")
+    expect(preview.get_by_test_id("preview-subject")).to_have_text("Thanks, Ada")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("The letter Thank you for your order is saved.")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/desk/letters/\d+/$"))
+    expect(page.get_by_label("Subject")).to_have_value("Thanks, {{ client.first_name }}")
+
+    page.goto(f"{base}/desk/settings/triggers/")
+    page.get_by_label("When a session enters").select_option(label="Ordered")
+    page.get_by_label("send the letter").first.select_option(label="Thank you for your order")
+    page.get_by_role("button", name="Add the trigger").click()
+    expect(page.get_by_text("The trigger is added.")).to_be_visible()
+    row = page.get_by_role("row").filter(has_text="Ordered")
+    expect(row).to_contain_text("Thank you for your order")
+    page.get_by_label("Days before it expires").fill("3")
+    page.get_by_label("send the letter").last.select_option(label="Thank you for your order")
+    page.get_by_role("button", name="Add the reminder").click()
+    expect(page.get_by_text("The reminder is added.")).to_be_visible()
+    row.get_by_role("button", name="Remove").click()
+    expect(page.get_by_text("No triggers.")).to_be_visible()
+    page.get_by_role("row").filter(has_text="3 days before").get_by_role(
+        "button", name="Remove"
+    ).click()
+    expect(page.get_by_text("No reminders.")).to_be_visible()

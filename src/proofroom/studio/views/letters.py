@@ -241,6 +241,9 @@ def client_history(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+REMINDER_IDS = "id_reminder_%s"  # two forms on one page: each label names its own field
+
+
 def _triggers_page(
     request: HttpRequest,
     *,
@@ -255,7 +258,7 @@ def _triggers_page(
         "studio/letters/triggers.html",
         {
             "trigger_form": trigger_form or TriggerForm(),
-            "reminder_form": reminder_form or ReminderForm(),
+            "reminder_form": reminder_form or ReminderForm(auto_id=REMINDER_IDS),
             "triggers": LetterTrigger.objects.select_related("stage", "letter"),
             "reminders": reminders,
             "booked_at": reminders_booked_at(),
@@ -294,7 +297,7 @@ def trigger_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @desk_page(Area.SETTINGS)
 @require_POST
 def reminder_new(request: HttpRequest) -> HttpResponse:
-    form = ReminderForm(request.POST)
+    form = ReminderForm(request.POST, auto_id=REMINDER_IDS)
     if form.is_valid():
         try:
             reminder_add(**form.cleaned_data)
