@@ -26,6 +26,7 @@ from proofroom.studio.images import Image, ImageGroup, Rating
 from proofroom.studio.invoices.models import Invoice, InvoiceLine, InvoiceStatus
 from proofroom.studio.invoices.web_orders import invoices_from_web_orders
 from proofroom.studio.letters.models import FormLetter
+from proofroom.studio.letters.services import reminder_add, trigger_add
 from proofroom.studio.pricelists import PriceList
 from proofroom.studio.sessions import Session
 from proofroom.studio.synchronizer.runs import SyncKind, SyncRun, SyncStatus
@@ -110,6 +111,8 @@ def sample_desk() -> dict[str, int]:
         "lines": InvoiceLine.objects.order_by("pk").values_list("pk", flat=True)[0],
         "letters": FormLetter.objects.order_by("pk").values_list("pk", flat=True)[0],
         "tasks": todo_create(title="Call the lab about the oak frame", session=session).pk,
+        "triggers": trigger_add(stage=session.stage, letter=FormLetter.objects.first()).pk,
+        "reminders": reminder_add(days_before=3, letter=FormLetter.objects.first()).pk,
     }
 
 
